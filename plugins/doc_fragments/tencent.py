@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: multicloud.images contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    DOCUMENTATION = r"""
+options:
+  access_key:
+    description:
+      - Tencent Cloud access key ID.
+      - Falls back to the environment variable C(TENCENTCLOUD_SECRET_ID).
+      - Give both O(access_key) and O(secret_key), or neither. When neither is given, the SDK's credential chain (C(~/.tencentcloud/credentials), then a CVM role) is used.
+      - Partial keys (one without the other) fail before any API call.
+    type: str
+    aliases: [secret_id]
+  secret_key:
+    description:
+      - Tencent Cloud secret access key. Never logged or returned.
+      - Falls back to the environment variable C(TENCENTCLOUD_SECRET_KEY).
+    type: str
+  security_token:
+    description:
+      - Security token of temporary (STS) credentials, given with O(access_key) and O(secret_key).
+      - Falls back to the environment variables C(TENCENTCLOUD_SECURITY_TOKEN), then C(TENCENTCLOUD_TOKEN) (the first one set wins).
+    type: str
+    aliases: [session_token]
+  region:
+    description:
+      - The region of the images, for example V(ap-guangzhou). The image APIs are regional.
+      - Falls back to the environment variable C(TENCENTCLOUD_REGION).
+    type: str
+    required: true
+  endpoint:
+    description:
+      - API endpoint as C(host[:port]) or a URL with C(http://) or C(https://) (C(https) when no scheme is given).
+      - Defaults to the public endpoint, C(cvm.tencentcloudapi.com).
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the endpoint's TLS certificate. Turning it off prints a warning.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a CA bundle to verify the endpoint with (private endpoints, proxies).
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each API call to answer.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many times a throttled or transient call (5xx, connection error, timeout, task running) is retried
+        after its first attempt, with jittered exponential backoff. Authentication and permission errors are never retried.
+    type: int
+    default: 6
+requirements:
+  - tencentcloud-sdk-python-common
+  - tencentcloud-sdk-python-cvm
+"""

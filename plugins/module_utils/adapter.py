@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: multicloud.images contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The small interface every cloud adapter implements, and what they share.
+
+An adapter is the only code that imports a cloud SDK, and it imports it lazily (inside
+:meth:`ImageAdapter.build_client`), so that a task failing argument validation never pays for
+an SDK import. Adapters never import Ansible: they take plain settings and return plain dicts.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import threading
+
+from .errors import CloudError, ConfigurationError, TRANSIENT
+from .retry import RateLimiter, RetryPolicy
+
+# Options every cloud shares; each adapter adds its native aliases and environment variables.
+SECRET_OPTIONS = ("secret_key", "security_token")
+
+
+def parse_endpoint(endpoint, default_scheme="https"):
+    """Split ``host[:port]`` or ``http(s)://host[:port][/]`` into (scheme, netloc).
+
+    Raises ConfigurationError for anything else (a path, another scheme, spaces).
+    """
+    match = re.match(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<netloc>[^/\s?#@]+)/?$", endpoint or "")
+    if not match:
+        raise ConfigurationError(
+            "endpoint %r is not host[:port] or http(s)://host[:port]" % (endpoint,))
+    scheme = (match.group("scheme") or default_scheme).lower()
+    if scheme not in ("http", "https"):
+        raise ConfigurationError("endpoint %r: only http:// and https:// are supported" % (endpoint,))
+    netloc = match.group("netloc")
+    if not re.match(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$", netloc):
+        raise ConfigurationError("endpoint %r: %r is not a host name with an optional port" % (endpoint, netloc))
+    return scheme, netloc
+
+
+class ImageAdapter:
+    """Base of the per-cloud adapters.
+
+    Subclasses set the class attributes and implement ``build_client``, ``translate``,
+    ``describe``, ``find_by_names``, ``list_images``, ``block_for`` and ``delete``.
+    Images are plain dicts in the collection's normalized shape (see ``normalize`` in each adapter).
+    """
+
+    cloud = None
+    # Image id format, checked before any API call.
+    id_pattern = None
+    id_format = None
+    # Ids per describe call, and whether one delete call takes many ids.
+    describe_batch_size = 100
+    multi_id_delete = False
+    # Whether the delete API has a DryRun that check mode and the pre-flight can use.
+    supports_dry_run = False
+    # Default client-side cap on mutating calls per second (the cloud's documented limit where it has one).
+    default_rate_limit = 20.0
+    default_endpoint = None
+    # Native option aliases and environment fallbacks, first found wins.
+    aliases = {}
+    env = {}
+    extra_options = {}
+    has_credential_chain = False
+    # Options only this cloud's image module has (argument spec entries).
+    delete_options = {}
+
+    def __init__(self, settings, policy=None, limiter=None):
+        """``settings``: the resolved connection options (see base.connection_settings)."""
+        self.settings = settings
+        self.policy = policy or RetryPolicy(retries=settings.get("retries", 6))
+        self.limiter = limiter or RateLimiter(settings.get("rate_limit") or self.default_rate_limit)
+        self._local = threading.local()
+        self.retry_count = 0
+        self._count_lock = threading.Lock()
+
+    # -- ids -------------------------------------------------------------------------------
+    @classmethod
+    def bad_ids(cls, ids):
+        """The ids that do not match the cloud's id format."""
+        return [i for i in ids if not isinstance(i, str) or not cls.id_pattern.match(i)]
+
+    # -- client and calls ------------------------------------------------------------------
+    def client(self):
+        """One SDK client per thread: the SDKs' HTTP sessions are not documented as thread-safe."""
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.build_client()
+        return client
+
+    def build_client(self):
+        raise NotImplementedError
+
+    def translate(self, exc, action, image_id=None):
+        """Turn an SDK exception into a CloudError (None: not an SDK error, let it raise)."""
+        raise NotImplementedError
+
+    def invoke(self, action, func, image_id=None, mutating=False):
+        """Call ``func(client)`` under the retry policy (and the rate limit when mutating)."""
+        return self.retrying(action, lambda: func(self.client()), image_id=image_id, mutating=mutating)
+
+    def retrying(self, action, thunk, image_id=None, mutating=False):
+        """Call ``thunk()``, translating SDK exceptions and retrying the retryable ones."""
+        def attempt():
+            if mutating:
+                self.limiter.acquire()
+            try:
+                return thunk()
+            except CloudError:
+                raise
+            except Exception as exc:  # the SDKs raise many types; translate decides
+                error = self.translate(exc, action, image_id)
+                if error is None:
+                    raise
+                raise error
+
+        return self.policy.call(attempt, on_retry=self._count_retry)
+
+    def _count_retry(self, error, attempt, delay):
+        with self._count_lock:
+            self.retry_count += 1
+
+    @staticmethod
+    def network_error(exc, action, image_id=None):
+        """A connection failure or timeout: transient, retried."""
+        return CloudError(TRANSIENT, "%s: network error: %s" % (action, exc), code="NetworkError", image_id=image_id)
+
+    # -- what subclasses implement ---------------------------------------------------------
+    def describe(self, ids):
+        """Return {id: image} for the ids that exist and are visible (at most describe_batch_size ids)."""
+        raise NotImplementedError
+
+    def find_by_names(self, names):
+        """The account's own images whose name is exactly one of ``names``, in every state."""
+        raise NotImplementedError
+
+    def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
+        """Images for the info modules (filters applied by the cloud where it can)."""
+        raise NotImplementedError
+
+    def block_for(self, image, options):
+        """Why ``image`` cannot be deleted, seen from its description: (category, code, reason) or None."""
+        raise NotImplementedError
+
+    def delete(self, ids, options, dry_run=False):
+        """Delete ``ids`` (one id unless multi_id_delete). Return the request id (or None)."""
+        raise NotImplementedError

@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright: multicloud.images contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Alibaba Cloud ECS adapter (DescribeImages / DeleteImage), through alibabacloud-ecs20140526."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from .adapter import ImageAdapter
+from .errors import BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, classify
+
+# DescribeImages answers only Available images unless Status says otherwise; name lookups must see every state.
+ALL_STATUSES = "Creating,Waiting,Available,UnAvailable,CreateFailed,Deprecated"
+STATES = {
+    "Available": "available", "Creating": "creating", "Waiting": "creating", "UnAvailable": "unavailable",
+    "CreateFailed": "failed", "Deprecated": "deprecated", "Deleting": "deleting",
+}
+OWNER_ALIASES = {"private": "self", "shared": "others", "public": "system", "all": None}
+
+
+def runtime_options(**kwargs):
+    try:
+        from darabonba.runtime import RuntimeOptions
+    except ImportError:  # tea-openapi before darabonba-core
+        from alibabacloud_tea_util.models import RuntimeOptions
+    return RuntimeOptions(**kwargs)
+
+
+class AliyunAdapter(ImageAdapter):
+    cloud = "aliyun"
+    id_pattern = re.compile(r"^m-[A-Za-z0-9]+$")
+    id_format = "m- followed by letters and digits"
+    describe_batch_size = 100
+    multi_id_delete = False
+    supports_dry_run = True
+    default_rate_limit = 20.0
+    default_endpoint = "ecs.{region}.aliyuncs.com"
+    aliases = {"access_key": ["access_key_id"], "secret_key": ["access_key_secret"],
+               "security_token": ["session_token"]}
+    env = {
+        "access_key": ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"],
+        "secret_key": ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"],
+        "security_token": ["ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"],
+        "region": ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"],
+    }
+    has_credential_chain = True
+    # Options of aliyun_image only.
+    delete_options = {"force": {"type": "bool", "default": False}}
+
+    def build_client(self):
+        from alibabacloud_ecs20140526.client import Client
+        from alibabacloud_tea_openapi.models import Config
+
+        s = self.settings
+        timeout_ms = int((s.get("timeout") or 30) * 1000)
+        config = Config(region_id=s["region"], endpoint=s["host"], protocol=s["scheme"],
+                        connect_timeout=timeout_ms, read_timeout=timeout_ms)
+        if s.get("access_key"):
+            config.access_key_id = s["access_key"]
+            config.access_key_secret = s["secret_key"]
+            config.security_token = s.get("security_token")
+        else:
+            # The SDK's default chain: environment, ~/.alibabacloud/credentials, ECS RAM role, OIDC.
+            from alibabacloud_credentials.client import Client as CredentialClient
+            config.credential = CredentialClient()
+        if s.get("ca_path"):
+            config.ca = s["ca_path"]
+        self.runtime = runtime_options(ignore_ssl=not s.get("validate_certs", True), ca=s.get("ca_path"),
+                                       connect_timeout=timeout_ms, read_timeout=timeout_ms)
+        return Client(config)
+
+    def translate(self, exc, action, image_id=None):
+        from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+        if isinstance(exc, AlibabaCloudException):
+            data = exc.data if isinstance(exc.data, dict) else {}
+            code = data.get("Code") or exc.code or "Unknown"
+            message = data.get("Message") or exc.message or code
+            request_id = data.get("RequestId") or exc.request_id
+            if request_id == "None":
+                request_id = None
+            return CloudError(classify(self.cloud, code, exc.status_code), message, code=code,
+                              request_id=request_id, http_status=exc.status_code, image_id=image_id)
+        name = type(exc).__name__
+        if "Unretryable" in name or isinstance(exc, (IOError, OSError)):
+            inner = getattr(getattr(exc, "last_request", None), "exception", None) or exc
+            return self.network_error(inner, action, image_id)
+        if "Credential" in name:
+            return CloudError("auth_failed", "no usable credentials: %s" % (exc,), code="NoCredentials")
+        return None
+
+    # -- reads -----------------------------------------------------------------------------
+    def _describe_pages(self, **fields):
+        from alibabacloud_ecs20140526 import models
+
+        images = []
+        page = 1
+        while True:
+            request = models.DescribeImagesRequest(region_id=self.settings["region"], page_number=page,
+                                                   page_size=100, **fields)
+            body = self.invoke("DescribeImages", lambda c: c.describe_images_with_options(
+                request, self.runtime).body.to_map())
+            batch = ((body.get("Images") or {}).get("Image")) or []
+            images.extend(normalize(i) for i in batch)
+            if not batch or len(images) >= int(body.get("TotalCount") or 0) or page >= 1000:
+                return images
+            page += 1
+
+    def describe(self, ids):
+        images = self._describe_pages(image_id=",".join(ids), status=ALL_STATUSES)
+        return dict((i["id"], i) for i in images if i["id"] in set(ids))
+
+    def find_by_names(self, names):
+        found = []
+        for name in names:
+            images = self._describe_pages(image_name=name, image_owner_alias="self", status=ALL_STATUSES)
+            found.extend(i for i in images if i["name"] == name)
+        return found
+
+    def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
+        from alibabacloud_ecs20140526 import models
+
+        fields = {"status": ALL_STATUSES}
+        if OWNER_ALIASES[image_type]:
+            fields["image_owner_alias"] = OWNER_ALIASES[image_type]
+        if tags:
+            fields["tag"] = [models.DescribeImagesRequestTag(key=k, value=v) for k, v in sorted(tags.items())]
+        if image_ids:
+            images = []
+            for start in range(0, len(image_ids), self.describe_batch_size):
+                images.extend(self._describe_pages(image_id=",".join(image_ids[start:start + 100]), **fields))
+            return images
+        if names:
+            images = []
+            for name in names:
+                images.extend(i for i in self._describe_pages(image_name=name, **fields) if i["name"] == name)
+            return images
+        return self._describe_pages(**fields)
+
+    # -- decisions and deletes ---------------------------------------------------------------
+    def block_for(self, image, options):
+        label = "image %s (%s)" % (image["id"], image.get("name"))
+        owner = image.get("image_owner_alias")
+        if owner in ("system", "marketplace"):
+            return (PUBLIC, owner, "%s is a %s image, not a custom image of this account" % (label, owner))
+        if owner == "others":
+            return (FORBIDDEN, owner, "%s is shared with this account by another account: only its owner can "
+                    "delete it" % label)
+        if image.get("is_public"):
+            return (PUBLIC, "ImageIsPublic", "%s is published as a community image: unpublish it first "
+                    "(ModifyImageSharePermission)" % label)
+        if image.get("is_self_shared"):
+            return (SHARED, "ImageUseShared", "%s is shared with other accounts: cancel the sharing first "
+                    "(DescribeImageSharePermission lists them)" % label)
+        if image.get("usage") == "instance" and not options.get("force"):
+            return (IN_USE, "ImageUsingByInstance", "%s was used to create instances: delete them first, or set "
+                    "force: true to delete the image anyway" % label)
+        if image.get("native_state") in ("Creating", "Waiting"):
+            return (BUSY, image.get("native_state"), "%s is being created (%s%%): wait for it to finish"
+                    % (label, image.get("progress") or "0"))
+        return None
+
+    def delete(self, ids, options, dry_run=False):
+        from alibabacloud_ecs20140526 import models
+
+        image_id = ids[0]
+        request = models.DeleteImageRequest(region_id=self.settings["region"], image_id=image_id,
+                                            force=bool(options.get("force")), dry_run=bool(dry_run))
+        try:
+            body = self.invoke("DeleteImage", lambda c: c.delete_image_with_options(request, self.runtime).body,
+                               image_id=image_id, mutating=True)
+        except CloudError as error:
+            # A passing DryRun is an HTTP 400 DryRunOperation.
+            if dry_run and error.code == "DryRunOperation":
+                return error.request_id
+            raise
+        return getattr(body, "request_id", None)
+
+
+def normalize(raw):
+    """Alibaba Images.Image entry -> the collection's image shape."""
+    state = raw.get("Status")
+    tags = ((raw.get("Tags") or {}).get("Tag")) or []
+    disks = ((raw.get("DiskDeviceMappings") or {}).get("DiskDeviceMapping")) or []
+    return {
+        "id": raw.get("ImageId"),
+        "name": raw.get("ImageName"),
+        "state": STATES.get(state, (state or "unknown").lower()),
+        "native_state": state,
+        "created_at": raw.get("CreationTime"),
+        "size_gb": raw.get("Size"),
+        "os_name": raw.get("OSName"),
+        "architecture": raw.get("Architecture"),
+        "platform": raw.get("Platform"),
+        "tags": dict((t.get("TagKey"), t.get("TagValue")) for t in tags),
+        "snapshot_ids": [d.get("SnapshotId") for d in disks if d.get("SnapshotId")],
+        "usage": raw.get("Usage"),
+        "is_public": bool(raw.get("IsPublic")),
+        "is_self_shared": str(raw.get("IsSelfShared")).lower() == "true",
+        "is_copied": bool(raw.get("IsCopied")),
+        "image_owner_alias": raw.get("ImageOwnerAlias"),
+        "progress": raw.get("Progress"),
+        "description": raw.get("Description"),
+    }

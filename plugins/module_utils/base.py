@@ -1,0 +1,218 @@
+# -*- coding: utf-8 -*-
+# Copyright: multicloud.images contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one base class that owns a module's lifecycle.
+
+It merges the shared auth/connection options with the module's own, validates input before any
+API call, resolves credentials (options, then environment, then the SDK's own chain), builds the
+cloud adapter lazily, runs the module's ``run()``, turns every failure into one ``fail_json`` and
+exits once. Module files only declare their documentation and call ``execute()``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import logging
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from .adapter import parse_endpoint
+from .deletion import DeletionFailed, ImageDeletion
+from .errors import CloudError, ConfigurationError, MALFORMED_ID
+
+
+def auth_argument_spec(adapter_cls):
+    """The connection options shared by every module of a cloud, with its aliases and env fallbacks."""
+    env = adapter_cls.env
+    aliases = adapter_cls.aliases
+
+    def option(name, **spec):
+        if env.get(name):
+            spec["fallback"] = (env_fallback, list(env[name]))
+        if aliases.get(name):
+            spec["aliases"] = list(aliases[name])
+        return spec
+
+    spec = {
+        "access_key": option("access_key", type="str", no_log=False),
+        "secret_key": option("secret_key", type="str", no_log=True),
+        "security_token": option("security_token", type="str", no_log=True),
+        "region": option("region", type="str", required=True),
+        "endpoint": option("endpoint", type="str"),
+        "validate_certs": option("validate_certs", type="bool", default=True),
+        "ca_path": option("ca_path", type="path"),
+        "timeout": option("timeout", type="int", default=30),
+        "retries": option("retries", type="int", default=6),
+    }
+    for name, extra in adapter_cls.extra_options.items():
+        spec[name] = option(name, **dict(extra))
+    return spec
+
+
+def quiet_sdk_loggers():
+    """The SDKs log through handler-less loggers; keep module stdout/stderr clean (and secret-free)."""
+    for name in ("tencentcloud_sdk_common", "HuaweiCloud-SDK", "huaweicloudsdkcore", "alibabacloud_credentials"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+class CloudModule:
+    """Lifecycle of one module run on one cloud. Subclasses set ``module_spec`` and write ``run()``."""
+
+    module_spec = {}
+    module_kwargs = {}
+
+    def __init__(self, adapter_cls):
+        self.adapter_cls = adapter_cls
+        spec = auth_argument_spec(adapter_cls)
+        spec.update(self.module_spec)
+        spec.update(self.cloud_spec(adapter_cls))
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+        self.params = self.module.params
+        self._adapter = None
+
+    # -- settings --------------------------------------------------------------------------
+    def connection_settings(self):
+        """Plain connection settings for the adapter; raises ConfigurationError before any call."""
+        p = self.params
+        settings = dict((k, p.get(k)) for k in auth_argument_spec(self.adapter_cls))
+        for name in ("access_key", "secret_key", "security_token", "region", "endpoint", "ca_path"):
+            if isinstance(settings.get(name), str):
+                settings[name] = settings[name].strip() or None
+        if not settings.get("region"):
+            raise ConfigurationError("region is required: set the region option or %s"
+                                     % " / ".join(self.adapter_cls.env.get("region", [])))
+        given = [k for k in ("access_key", "secret_key") if settings.get(k)]
+        if len(given) == 1 or (settings.get("security_token") and len(given) < 2):
+            missing = [k for k in ("access_key", "secret_key") if not settings.get(k)]
+            raise ConfigurationError(
+                "Partial credentials: %s given but %s missing. Set both access_key and secret_key "
+                "(environment: %s / %s), or neither to use %s."
+                % (", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
+                   " and ".join(missing),
+                   " or ".join(self.adapter_cls.env.get("access_key", [])),
+                   " or ".join(self.adapter_cls.env.get("secret_key", [])),
+                   "the SDK's credential chain" if self.adapter_cls.has_credential_chain else "other credentials"))
+        if not given and not self.adapter_cls.has_credential_chain:
+            raise ConfigurationError(
+                "No credentials: set access_key and secret_key (environment: %s and %s)."
+                % (" or ".join(self.adapter_cls.env.get("access_key", [])),
+                   " or ".join(self.adapter_cls.env.get("secret_key", []))))
+        if settings.get("endpoint"):
+            settings["scheme"], settings["host"] = parse_endpoint(settings["endpoint"])
+        else:
+            settings["scheme"], settings["host"] = parse_endpoint(
+                self.adapter_cls.default_endpoint.format(region=settings["region"]))
+        if settings.get("timeout") is not None and settings["timeout"] <= 0:
+            raise ConfigurationError("timeout must be a positive number of seconds")
+        if settings.get("retries") is not None and settings["retries"] < 0:
+            raise ConfigurationError("retries must be 0 or more")
+        if not settings.get("validate_certs") and settings["scheme"] == "https":
+            self.module.warn("validate_certs is false: the %s endpoint's TLS certificate is not checked."
+                             % self.adapter_cls.cloud)
+        settings["rate_limit"] = p.get("rate_limit") or self.adapter_cls.default_rate_limit
+        return settings
+
+    @property
+    def adapter(self):
+        if self._adapter is None:
+            quiet_sdk_loggers()
+            self._adapter = self.adapter_cls(self.connection_settings())
+        return self._adapter
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @staticmethod
+    def cloud_spec(adapter_cls):
+        """Options of this module that only one cloud has."""
+        return {}
+
+    def validate(self):
+        """Checks on the input that need no API call; raise ConfigurationError."""
+
+    def run(self):
+        raise NotImplementedError
+
+    def execute(self):
+        """Validate, run, exit once: every failure ends in one fail_json with plain words."""
+        try:
+            self.validate()
+            self.connection_settings()
+            result = self.run()
+        except ConfigurationError as error:
+            self.module.fail_json(msg=str(error), error={"category": "invalid_parameter", "code": None,
+                                                         "message": str(error), "request_id": None,
+                                                         "http_status": None}, **self.failure_defaults())
+        except DeletionFailed as failure:
+            result = dict(failure.result)
+            result.pop("diff", None)
+            error = failure.error.as_dict() if failure.error is not None else None
+            self.module.fail_json(msg=failure.msg, error=error, **result)
+        except CloudError as error:
+            self.module.fail_json(msg="%s API call failed: %s" % (self.adapter_cls.cloud, error.describe()),
+                                  error=error.as_dict(), **self.failure_defaults())
+        self.module.exit_json(**result)
+
+    def failure_defaults(self):
+        return {}
+
+
+class ImageModule(CloudModule):
+    """``<cloud>_image``: delete custom images (state=absent)."""
+
+    module_spec = {
+        "state": {"type": "str", "required": True, "choices": ["absent"]},
+        "image_ids": {"type": "list", "elements": "str", "aliases": ["image_id"]},
+        "names": {"type": "list", "elements": "str"},
+        "wait": {"type": "bool", "default": True},
+        "wait_timeout": {"type": "int", "default": 600},
+        "max_concurrency": {"type": "int", "default": 8},
+        "rate_limit": {"type": "float"},
+    }
+    module_kwargs = {"required_one_of": [["image_ids", "names"]]}
+
+    @staticmethod
+    def cloud_spec(adapter_cls):
+        return dict(adapter_cls.delete_options)
+
+    def failure_defaults(self):
+        return {"changed": False, "deleted": [], "already_absent": [], "images": [], "request_ids": []}
+
+    def validate(self):
+        p = self.params
+        ids = [i.strip() if isinstance(i, str) else i for i in (p.get("image_ids") or [])]
+        names = p.get("names") or []
+        if not ids and not any(n for n in names):
+            raise ConfigurationError("image_ids or names must name at least one image")
+        if any(not n for n in names):
+            raise ConfigurationError("names must not contain empty strings")
+        bad = self.adapter_cls.bad_ids(ids)
+        if bad:
+            self.module.fail_json(
+                msg="Nothing was deleted: %d image id(s) are not %s image ids (%s): %s"
+                    % (len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad)),
+                error={"category": MALFORMED_ID, "code": None, "message": "malformed image ids",
+                       "request_id": None, "http_status": None},
+                blocked=[{"id": b, "category": MALFORMED_ID, "code": None,
+                          "reason": "%r is not a %s image id (%s)" % (b, self.adapter_cls.cloud, self.adapter_cls.id_format)}
+                         for b in bad],
+                **self.failure_defaults())
+        p["image_ids"] = ids
+        for name in ("wait_timeout", "max_concurrency", "batch_size"):
+            if p.get(name) is not None and p[name] < 1:
+                raise ConfigurationError("%s must be 1 or more" % name)
+        if p.get("rate_limit") is not None and p["rate_limit"] <= 0:
+            raise ConfigurationError("rate_limit must be a positive number of requests per second")
+
+    def run(self):
+        p = self.params
+        deletion = ImageDeletion(
+            self.adapter, image_ids=p["image_ids"], names=p.get("names") or [],
+            options=dict((name, p[name]) for name in self.adapter_cls.delete_options),
+            check_mode=self.module.check_mode, wait=p["wait"], wait_timeout=p["wait_timeout"],
+            batch_size=p.get("batch_size") or 1, max_concurrency=p["max_concurrency"])
+        result = deletion.run()
+        if not self.module._diff:
+            result.pop("diff", None)
+        return result

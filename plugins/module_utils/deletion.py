@@ -1,0 +1,298 @@
+# -*- coding: utf-8 -*-
+# Copyright: multicloud.images contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The cloud-neutral deletion lifecycle: resolve, pre-flight, delete, wait.
+
+Works on any :class:`ImageAdapter`; knows no cloud and no Ansible. Check mode runs the same
+resolution and pre-flight as the real run and stops before the first mutating call.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from .errors import (
+    CloudError, IMAGE_BLOCKS, LIMIT_EXCEEDED, MALFORMED_ID, NOT_FOUND, TRANSIENT, ADVICE,
+)
+
+
+class DeletionFailed(Exception):
+    """The task must fail. ``result`` holds what is known (deleted, blocked, ...), ``error`` the cause."""
+
+    def __init__(self, msg, result, error=None):
+        super(DeletionFailed, self).__init__(msg)
+        self.msg = msg
+        self.result = result
+        self.error = error
+
+
+def chunks(items, size):
+    size = max(1, int(size))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def unique(items):
+    seen = set()
+    out = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def run_parallel(func, items, workers):
+    """Run ``func(item)`` for each item on up to ``workers`` threads; return [(item, result, error)]."""
+    def guarded(item):
+        try:
+            return item, func(item), None
+        except CloudError as error:
+            return item, None, error
+
+    workers = max(1, min(int(workers), len(items) or 1))
+    if workers == 1:
+        return [guarded(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(guarded, items))
+
+
+def blocked_entry(image_id, category, code, reason):
+    return {"id": image_id, "category": category, "code": code, "reason": reason}
+
+
+class ImageDeletion:
+    """One task's deletion of a set of images on one cloud, account and region."""
+
+    def __init__(self, adapter, image_ids=(), names=(), options=None, check_mode=False, wait=True,
+                 wait_timeout=600, batch_size=50, max_concurrency=8, clock=time.monotonic, sleep=time.sleep):
+        self.adapter = adapter
+        self.image_ids = unique(list(image_ids or []))
+        self.names = unique(list(names or []))
+        self.options = options or {}
+        self.check_mode = check_mode
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.batch_size = max(1, int(batch_size)) if adapter.multi_id_delete else 1
+        self.max_concurrency = max(1, int(max_concurrency))
+        self.clock = clock
+        self.sleep = sleep
+        self.lock = threading.Lock()
+        self.deleted = []
+        self.already_absent = []
+        self.request_ids = []
+        self.images = {}
+
+    # -- result ----------------------------------------------------------------------------
+    def result(self, blocked=None):
+        deleted = [i for i in self.order if i in set(self.deleted)]
+        images = [self.images[i] for i in deleted if i in self.images]
+        result = {
+            "changed": bool(deleted),
+            "deleted": deleted,
+            "already_absent": [i for i in self.order if i in set(self.already_absent)],
+            "images": images,
+            "request_ids": list(self.request_ids),
+            "diff": {"before": {"images": images}, "after": {"images": []}},
+        }
+        if blocked is not None:
+            result["blocked"] = blocked
+        return result
+
+    def _note_request(self, request_id):
+        if request_id:
+            with self.lock:
+                self.request_ids.append(request_id)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def run(self):
+        self.order = list(self.image_ids)
+        self.resolve()
+        candidates = [i for i in self.order if i in self.images and i not in self.already_absent]
+        blocked = self.preflight(candidates)
+        if blocked:
+            raise DeletionFailed(self.blocked_message(blocked), self.result(blocked=blocked))
+        candidates = [i for i in candidates if i not in self.already_absent]
+        if self.check_mode:
+            with self.lock:
+                self.deleted = list(candidates)
+            return self.result()
+        self.delete_all(candidates)
+        if self.wait and self.deleted:
+            self.wait_until_gone(list(self.deleted))
+        return self.result()
+
+    def resolve(self):
+        """Describe every id (batched) and add the account's own images named in ``names``."""
+        found = {}
+        batches = chunks(self.image_ids, self.adapter.describe_batch_size)
+        for batch, images, error in run_parallel(self.adapter.describe, batches, self.max_concurrency):
+            if error is not None:
+                raise DeletionFailed("Could not describe images %s: %s" % (", ".join(batch), error.describe()),
+                                     self.result(), error)
+            found.update(images)
+        if self.names:
+            try:
+                named = self.adapter.find_by_names(self.names)
+            except CloudError as error:
+                raise DeletionFailed("Could not look up images by name: %s" % error.describe(), self.result(), error)
+            for image in named:
+                found.setdefault(image["id"], image)
+                if image["id"] not in self.order:
+                    self.order.append(image["id"])
+        for image_id in self.order:
+            image = found.get(image_id)
+            if image is None or image.get("state") in ("deleting", "deleted"):
+                # Gone, or already on its way out (someone else's delete): nothing for this task to do.
+                self.already_absent.append(image_id)
+            else:
+                self.images[image_id] = image
+
+    def preflight(self, candidates):
+        """Every reason not to delete, for every candidate, before anything is deleted."""
+        blocked = []
+        cleared = []
+        for image_id in candidates:
+            block = self.adapter.block_for(self.images[image_id], self.options)
+            if block:
+                blocked.append(blocked_entry(image_id, *block))
+            else:
+                cleared.append(image_id)
+        if self.adapter.supports_dry_run and cleared:
+            blocked.extend(self.dry_run(cleared))
+        return sorted(blocked, key=lambda b: self.order.index(b["id"]))
+
+    def dry_run(self, ids):
+        """DryRun the cleared ids: one call per batch; narrow a failing batch down to name every blocker."""
+        blocked = []
+
+        def check(batch):
+            try:
+                self._note_request(self.adapter.delete(batch, self.options, dry_run=True))
+                return []
+            except CloudError as error:
+                return self._narrow(batch, error, check)
+
+        for batch, found, error in run_parallel(check, chunks(ids, self.batch_size), self.max_concurrency):
+            if error is not None:
+                raise DeletionFailed(
+                    "Pre-flight check (DryRun) of %s failed, nothing was deleted: %s"
+                    % (", ".join(batch), error.describe()), self.result(), error)
+            blocked.extend(found)
+        return blocked
+
+    def _narrow(self, batch, error, check):
+        """A failed multi-id call: split it until each failure belongs to one image."""
+        if error.category == LIMIT_EXCEEDED and len(batch) > 1:
+            with self.lock:
+                self.batch_size = max(1, len(batch) // 2)
+        elif not self._image_specific(error):
+            raise error
+        elif len(batch) == 1:
+            if error.category == NOT_FOUND:
+                with self.lock:
+                    self.already_absent.append(batch[0])
+                return []
+            return [blocked_entry(batch[0], error.category, error.code, self._reason(batch[0], error))]
+        half = len(batch) // 2
+        return check(batch[:half]) + check(batch[half:])
+
+    @staticmethod
+    def _image_specific(error):
+        return error.category in IMAGE_BLOCKS or error.category in (NOT_FOUND, MALFORMED_ID)
+
+    def _reason(self, image_id, error):
+        name = self.images.get(image_id, {}).get("name")
+        label = "image %s%s" % (image_id, " (%s)" % name if name else "")
+        return "%s: %s (code %s): %s" % (label, error.message, error.code, ADVICE[error.category])
+
+    def delete_all(self, ids):
+        """Delete in batches (or one per call) on up to max_concurrency threads; finish what can be finished."""
+        failures = []
+        abort = threading.Event()
+
+        def delete(batch):
+            if abort.is_set():
+                return None
+            try:
+                request_id = self.adapter.delete(batch, self.options)
+            except CloudError as error:
+                if error.category == LIMIT_EXCEEDED and len(batch) > 1:
+                    half = len(batch) // 2
+                    delete(batch[:half])
+                    delete(batch[half:])
+                    return None
+                if self._image_specific(error) and len(batch) > 1:
+                    # All-or-nothing batch: find the image that cannot go, delete the others.
+                    half = len(batch) // 2
+                    delete(batch[:half])
+                    delete(batch[half:])
+                    return None
+                if error.category == NOT_FOUND:
+                    with self.lock:
+                        self.already_absent.extend(batch)
+                    return None
+                if not self._image_specific(error):
+                    abort.set()
+                with self.lock:
+                    failures.append((batch, error))
+                return None
+            self._note_request(request_id)
+            with self.lock:
+                self.deleted.extend(batch)
+            return None
+
+        run_parallel(delete, chunks(ids, self.batch_size), self.max_concurrency)
+        if failures:
+            self.fail_after_deletes(ids, failures)
+
+    def fail_after_deletes(self, ids, failures):
+        blocked = []
+        for batch, error in failures:
+            for image_id in batch:
+                blocked.append(blocked_entry(image_id, error.category, error.code, self._reason(image_id, error)))
+        done = set(self.deleted) | set(self.already_absent)
+        not_deleted = [i for i in ids if i not in done]
+        first = failures[0][1]
+        msg = ("Deleting failed for %d image(s) after the pre-flight passed: %s. Deleted: %s. Not deleted: %s."
+               % (len(blocked), "; ".join(b["reason"] for b in blocked[:10]),
+                  ", ".join(self.deleted) or "none", ", ".join(not_deleted) or "none"))
+        result = self.result(blocked=blocked)
+        result["not_deleted"] = not_deleted
+        raise DeletionFailed(msg, result, first)
+
+    def wait_until_gone(self, ids):
+        """Poll the deleted ids with batched describes until none is left, within wait_timeout."""
+        deadline = self.clock() + self.wait_timeout
+        pending = list(ids)
+        interval = 0.5
+        while True:
+            still = []
+            for batch, images, error in run_parallel(self.adapter.describe,
+                                                     chunks(pending, self.adapter.describe_batch_size),
+                                                     self.max_concurrency):
+                if error is not None:
+                    raise DeletionFailed("Images were deleted but waiting for them failed: %s" % error.describe(),
+                                         self.result(), error)
+                still.extend(i for i in batch if i in images and images[i].get("state") != "deleted")
+            pending = still
+            if not pending:
+                return
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                error = CloudError(TRANSIENT, "still present after %s s" % self.wait_timeout, code="WaitTimeout")
+                raise DeletionFailed(
+                    "Deleted %d image(s), but %s still exist after wait_timeout=%s s: raise wait_timeout "
+                    "or set wait: false" % (len(self.deleted), ", ".join(pending), self.wait_timeout),
+                    self.result(), error)
+            self.sleep(min(interval, remaining))
+            interval = min(interval * 1.5, 5.0)
+
+    def blocked_message(self, blocked):
+        lines = "; ".join(b["reason"] for b in blocked[:20])
+        more = " (and %d more)" % (len(blocked) - 20) if len(blocked) > 20 else ""
+        return ("Nothing was deleted: %d image(s) cannot be deleted: %s%s"
+                % (len(blocked), lines, more))

@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# Copyright: multicloud.images contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tencent Cloud CVM adapter (API 3.0, DescribeImages / DeleteImages), through tencentcloud-sdk-python-cvm."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from .adapter import ImageAdapter
+from .errors import BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, UNKNOWN, classify
+
+# https://www.tencentcloud.com/document/api/213/15753#Image (ImageState)
+STATES = {
+    "NORMAL": "available", "CREATING": "creating", "CREATEFAILED": "failed", "USING": "in_use",
+    "SYNCING": "copying", "IMPORTING": "importing", "IMPORTFAILED": "failed", "DELETING": "deleting",
+}
+# DeleteImages refuses these states (api-docs/tencent-cvm-DeleteImages.txt and the SDK's docstring).
+BUSY_STATES = {"CREATING": "being created", "SYNCING": "being copied to another region", "IMPORTING": "being imported"}
+NAME_FILTER_VALUES = 5  # values per DescribeImages filter
+
+
+class TencentAdapter(ImageAdapter):
+    cloud = "tencent"
+    id_pattern = re.compile(r"^img-[a-z0-9]{8,}$")
+    id_format = "img- followed by 8 or more lowercase letters or digits"
+    describe_batch_size = 100
+    multi_id_delete = True
+    supports_dry_run = True
+    default_rate_limit = 10.0  # "A maximum of 10 requests can be initiated per second for this API."
+    default_endpoint = "cvm.tencentcloudapi.com"
+    aliases = {"access_key": ["secret_id"], "security_token": ["session_token"]}
+    env = {
+        "access_key": ["TENCENTCLOUD_SECRET_ID"],
+        "secret_key": ["TENCENTCLOUD_SECRET_KEY"],
+        "security_token": ["TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_TOKEN"],
+        "region": ["TENCENTCLOUD_REGION"],
+    }
+    has_credential_chain = True
+    # Options of tencent_image only.
+    delete_options = {"delete_snapshots": {"type": "bool", "default": False},
+                      "batch_size": {"type": "int", "default": 50}}
+
+    def build_client(self):
+        from tencentcloud.common import credential
+        from tencentcloud.common.profile.client_profile import ClientProfile
+        from tencentcloud.common.profile.http_profile import HttpProfile
+        from tencentcloud.cvm.v20170312.cvm_client import CvmClient
+
+        s = self.settings
+        if s.get("access_key"):
+            cred = credential.Credential(s["access_key"], s["secret_key"], s.get("security_token"))
+        else:
+            # The SDK's chain: environment, ~/.tencentcloud/credentials, CVM role, TKE OIDC.
+            cred = self._chain_credentials(credential)
+        if not s.get("validate_certs", True):
+            certification = False
+        else:
+            certification = s.get("ca_path") or None
+        # protocol must be given to the constructor: setting .protocol later still sends https.
+        profile = HttpProfile(protocol=s["scheme"], endpoint=s["host"], reqTimeout=s.get("timeout") or 30,
+                              certification=certification)
+        return CvmClient(cred, s["region"], ClientProfile(httpProfile=profile, language="en-US"))
+
+    def _chain_credentials(self, credential):
+        try:
+            return credential.DefaultCredentialProvider().get_credentials()
+        except Exception as exc:
+            raise CloudError("auth_failed", "no credentials found: set access_key and secret_key "
+                             "(TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY), a ~/.tencentcloud/credentials "
+                             "profile or a CVM role (%s)" % getattr(exc, "message", exc), code="NoCredentials")
+
+    def translate(self, exc, action, image_id=None):
+        from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+        if not isinstance(exc, TencentCloudSDKException):
+            if isinstance(exc, (IOError, OSError, ValueError)):
+                return self.network_error(exc, action, image_id)
+            return None
+        code = exc.code or "Unknown"
+        message = exc.message or code
+        if code == "ServerNetworkError":
+            # A non-200 HTTP answer: the SDK puts the raw body in the message.
+            message = "HTTP error from the endpoint: %s" % (str(message)[:200],)
+        return CloudError(classify(self.cloud, code), message, code=code, request_id=exc.requestId, image_id=image_id)
+
+    def _call(self, action, params, image_id=None, mutating=False):
+        """Send ``action``; check the answer ourselves: the SDK takes an error with an unexpected
+        Content-Type as success (SDK-NOTES), and we must never report a delete that did not happen."""
+        def send(client):
+            answer = client.call_json(action, params)
+            response = answer.get("Response") if isinstance(answer, dict) else None
+            if not isinstance(response, dict):
+                raise CloudError(UNKNOWN, "%s: unexpected answer from the endpoint" % action, code="BadResponse")
+            if "Error" in response:
+                error = response["Error"] or {}
+                code = error.get("Code") or "Unknown"
+                raise CloudError(classify(self.cloud, code), error.get("Message") or code, code=code,
+                                 request_id=response.get("RequestId"), image_id=image_id)
+            if not response.get("RequestId"):
+                raise CloudError(UNKNOWN, "%s: answer without RequestId" % action, code="BadResponse")
+            return response
+        return self.invoke(action, send, image_id=image_id, mutating=mutating)
+
+    # -- reads -----------------------------------------------------------------------------
+    def describe(self, ids):
+        response = self._call("DescribeImages", {"ImageIds": list(ids), "Limit": 100})
+        images = [normalize(i) for i in response.get("ImageSet") or []]
+        return dict((i["id"], i) for i in images if i["id"] in set(ids))
+
+    def _describe_pages(self, filters):
+        images = []
+        offset = 0
+        while True:
+            response = self._call("DescribeImages", {"Filters": filters, "Offset": offset, "Limit": 100})
+            page = response.get("ImageSet") or []
+            images.extend(normalize(i) for i in page)
+            offset += len(page)
+            if not page or offset >= int(response.get("TotalCount") or 0):
+                return images
+
+    def find_by_names(self, names):
+        found = []
+        for start in range(0, len(names), NAME_FILTER_VALUES):
+            batch = names[start:start + NAME_FILTER_VALUES]
+            filters = [{"Name": "image-name", "Values": batch}, {"Name": "image-type", "Values": ["PRIVATE_IMAGE"]}]
+            found.extend(i for i in self._describe_pages(filters) if i["name"] in batch)
+        return found
+
+    def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
+        if image_ids:
+            images = []
+            for start in range(0, len(image_ids), self.describe_batch_size):
+                images.extend(self.describe(image_ids[start:start + self.describe_batch_size]).values())
+            return images
+        filters = []
+        types = {"private": ["PRIVATE_IMAGE"], "shared": ["SHARED_IMAGE"], "public": ["PUBLIC_IMAGE"],
+                 "all": None}[image_type]
+        if types:
+            filters.append({"Name": "image-type", "Values": types})
+        for key, value in (tags or {}).items():
+            filters.append({"Name": "tag:%s" % key, "Values": [value]})
+        if names:
+            images = []
+            for start in range(0, len(names), NAME_FILTER_VALUES):
+                batch = names[start:start + NAME_FILTER_VALUES]
+                page_filters = filters + [{"Name": "image-name", "Values": batch}]
+                images.extend(i for i in self._describe_pages(page_filters) if i["name"] in batch)
+            return images
+        return self._describe_pages(filters)
+
+    # -- decisions and deletes ---------------------------------------------------------------
+    def block_for(self, image, options):
+        image_type = image.get("image_type")
+        if image_type == "SHARED_IMAGE":
+            return (FORBIDDEN, image_type, "image %s is shared with this account by another account: "
+                    "only its owner can delete it" % image["id"])
+        if image_type and image_type != "PRIVATE_IMAGE":
+            return (PUBLIC, image_type, "image %s is a %s, not a custom image of this account"
+                    % (image["id"], image_type.lower().replace("_", " ")))
+        state = image.get("native_state")
+        if state in BUSY_STATES:
+            return (BUSY, state, "image %s (%s) is %s: wait for it to finish, then run again"
+                    % (image["id"], image.get("name"), BUSY_STATES[state]))
+        if state == "USING":
+            return (IN_USE, state, "image %s (%s) is in use (state USING): wait until it is NORMAL"
+                    % (image["id"], image.get("name")))
+        return None
+
+    def delete(self, ids, options, dry_run=False):
+        params = {"ImageIds": list(ids), "DeleteBindedSnap": bool(options.get("delete_snapshots")),
+                  "DryRun": bool(dry_run)}
+        image_id = ids[0] if len(ids) == 1 else None
+        try:
+            return self._call("DeleteImages", params, image_id=image_id, mutating=True).get("RequestId")
+        except CloudError as error:
+            # Other Tencent APIs answer a passing DryRun with DryRunOperation; DeleteImages' docs show a plain success.
+            if dry_run and error.code == "DryRunOperation":
+                return error.request_id
+            raise
+
+
+def normalize(raw):
+    """Tencent ImageSet entry -> the collection's image shape."""
+    state = raw.get("ImageState")
+    return {
+        "id": raw.get("ImageId"),
+        "name": raw.get("ImageName"),
+        "state": STATES.get(state, (state or "unknown").lower()),
+        "native_state": state,
+        "created_at": raw.get("CreatedTime"),
+        "size_gb": raw.get("ImageSize"),
+        "os_name": raw.get("OsName"),
+        "architecture": raw.get("Architecture"),
+        "platform": raw.get("Platform"),
+        "tags": dict((t.get("Key"), t.get("Value")) for t in raw.get("Tags") or []),
+        "snapshot_ids": [s.get("SnapshotId") for s in raw.get("SnapshotSet") or []],
+        "image_type": raw.get("ImageType"),
+        "image_source": raw.get("ImageSource"),
+        "description": raw.get("ImageDescription"),
+    }
