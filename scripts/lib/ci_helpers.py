@@ -1,0 +1,172 @@
+"""Small helpers for scripts/test: the collection farm, junit counts, tarball and bindep checks.
+
+Usage:
+  ci_helpers.py farm REPO DEST [--untracked]  copy the git-tracked files of REPO to DEST (a fresh directory)
+  ci_helpers.py junit FILE_OR_DIR...          print "passed failed skipped" summed over junit xml files
+  ci_helpers.py tarball TARBALL REPO          check what a built collection holds (and does not hold)
+  ci_helpers.py bindep FILE                   check that a bindep file parses
+"""
+
+import fnmatch
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import xml.etree.ElementTree as ET
+
+# Paths that must never reach a collection tarball (fnmatch on each member path and on each of its parts).
+FORBIDDEN_PARTS = (
+    ".venv", ".venvs", "venv", "__pycache__", ".pytest_cache", ".hypothesis", ".cache", ".git", ".tox",
+    ".mypy_cache", ".ruff_cache", ".ansible", ".ci",
+)
+FORBIDDEN_GLOBS = (
+    "*.pyc", "*.pyo", "*.tar.gz", "*.retry", "tests/output/*", "tests/integration/integration_config.yml",
+    "scripts/bench-output/*", "*.pip.log",
+)
+REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "requirements.txt", "bindep.txt",
+            "meta/execution-environment.yml", "changelogs/changelog.yaml")
+
+
+def git_files(repo, untracked):
+    """Return the files git tracks in REPO (plus untracked, not ignored ones when asked), as relative paths."""
+    cmd = ["git", "-C", repo, "ls-files", "-z", "--cached"]
+    if untracked:
+        cmd += ["--others", "--exclude-standard"]
+    out = subprocess.run(cmd, check=True, capture_output=True).stdout.decode("utf-8", "surrogateescape")
+    return sorted({path for path in out.split("\0") if path})
+
+
+def farm(repo, dest, untracked=False):
+    """Copy the tracked working-tree files of REPO to DEST, keeping modes; print what was left out."""
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    os.makedirs(dest)
+    try:
+        files = git_files(repo, untracked)
+    except (OSError, subprocess.CalledProcessError):
+        files = None
+    if files is None:  # not a git checkout: copy everything but the usual junk
+        ignore = shutil.ignore_patterns(*FORBIDDEN_PARTS, "*.pyc", "*.tar.gz")
+        shutil.rmtree(dest)
+        shutil.copytree(repo, dest, ignore=ignore, symlinks=True)
+        print("farm: %s is not a git checkout: copied everything but caches and venvs" % repo, file=sys.stderr)
+        return 0
+    copied = 0
+    for rel in files:
+        src = os.path.join(repo, rel)
+        if not os.path.lexists(src):
+            continue  # deleted in the working tree
+        target = os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), target)
+        else:
+            shutil.copy2(src, target)
+        copied += 1
+    if not untracked:
+        left = [path for path in git_files(repo, True) if path not in set(files)]
+        if left:
+            print("farm: %d untracked file(s) left out (git add them, or MCI_UNTRACKED=1): %s"
+                  % (len(left), " ".join(left[:15]) + (" ..." if len(left) > 15 else "")), file=sys.stderr)
+    print("farm: %d files in %s" % (copied, dest), file=sys.stderr)
+    return 0
+
+
+def junit(paths):
+    """Print passed, failed (failures + errors) and skipped test counts over junit xml files."""
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            files += [os.path.join(path, name) for name in sorted(os.listdir(path)) if name.endswith(".xml")]
+        elif os.path.isfile(path):
+            files.append(path)
+    passed = failed = skipped = 0
+    for path in files:
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError:
+            failed += 1
+            continue
+        suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
+        for suite in suites:
+            tests = int(suite.get("tests", 0))
+            bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+            skip = int(suite.get("skipped", 0))
+            passed += max(tests - bad - skip, 0)
+            failed += bad
+            skipped += skip
+    print(passed, failed, skipped)
+    return 0
+
+
+def tarball(path, repo):
+    """Check the built collection: required files present, no venvs/caches/test output, the modules all there."""
+    with tarfile.open(path) as tar:
+        names = [member.name[2:] if member.name.startswith("./") else member.name for member in tar.getmembers()]
+    problems = []
+    for name in names:
+        parts = name.split("/")
+        if any(fnmatch.fnmatch(part, pattern) for part in parts for pattern in FORBIDDEN_PARTS):
+            problems.append("must not ship: %s" % name)
+        elif any(fnmatch.fnmatch(name, pattern) for pattern in FORBIDDEN_GLOBS):
+            problems.append("must not ship: %s" % name)
+    for name in REQUIRED:
+        if name not in names:
+            problems.append("missing: %s" % name)
+    for sub in ("plugins/modules", "plugins/module_utils", "plugins/doc_fragments", "roles"):
+        base = os.path.join(repo, sub)
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for filename in filenames:
+                if filename.endswith((".pyc", ".pyo")):
+                    continue
+                rel = os.path.relpath(os.path.join(dirpath, filename), repo)
+                if rel not in names:
+                    problems.append("not in the tarball: %s" % rel)
+    for problem in problems[:50]:
+        print("  " + problem)
+    size = os.path.getsize(path)
+    print("  %d members, %.1f KiB" % (len(names), size / 1024.0))
+    if size > 2 * 1024 * 1024:
+        problems.append("tarball larger than 2 MiB")
+        print("  tarball larger than 2 MiB")
+    return 1 if problems else 0
+
+
+def bindep(path):
+    """Parse a bindep file the way bindep does; fail on syntax errors."""
+    from bindep.depends import Depends  # pylint: disable=import-error,import-outside-toplevel
+    with open(path, encoding="utf-8") as handle:
+        content = handle.read()
+    try:
+        depends = Depends(content)
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        print("  %s: %s" % (path, exc))
+        return 1
+    rpm = depends.active_rules(["platform:rpm", "compile"])
+    dpkg = depends.active_rules(["platform:dpkg", "compile"])
+    print("  %d rules (%d for rpm, %d for dpkg)" % (len(depends._rules), len(rpm), len(dpkg)))  # pylint: disable=protected-access
+    return 0
+
+
+def main(argv):
+    """Dispatch the sub-command."""
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    cmd, args = argv[1], argv[2:]
+    if cmd == "farm":
+        return farm(args[0], args[1], "--untracked" in args[2:])
+    if cmd == "junit":
+        return junit(args)
+    if cmd == "tarball":
+        return tarball(args[0], args[1])
+    if cmd == "bindep":
+        return bindep(args[0])
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
