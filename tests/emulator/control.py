@@ -1,0 +1,90 @@
+"""The JSON control API: health, journal, reset, images, faults, config, snapshots, shutdown."""
+import json
+import re
+from urllib.parse import parse_qsl
+
+from .api import Response
+from .seed import CLOUDS, check_config
+
+IMAGE_PATH = re.compile(r"^/images/([a-z]+)/(.+)$")
+
+
+class ControlError(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def _flag(value):
+    if value is None:
+        return None
+    return value.lower() in ("1", "true", "yes")
+
+
+def _cloud(value):
+    if value not in CLOUDS:
+        raise ControlError(400, "cloud must be one of %s, not %r" % (", ".join(CLOUDS), value))
+    return value
+
+
+def handle(app, request):
+    try:
+        body = json.loads(request.body) if request.body else {}
+        if not isinstance(body, dict):
+            raise ControlError(400, "the body must be a JSON object")
+        query = dict(parse_qsl(request.query))
+        return Response.json(200, _route(app, request.method, request.path.rstrip("/") or "/", query, body))
+    except ValueError as error:  # bad JSON, SeedError, FaultError are all ValueErrors
+        return Response.json(400, {"error": str(error)})
+    except ControlError as error:
+        return Response.json(error.status, {"error": str(error)})
+
+
+def _route(app, method, path, query, body):
+    state = app.state
+    if (method, path) == ("GET", "/health"):
+        return {"ok": True}
+    if path == "/journal" and method == "GET":
+        return {"calls": app.journal.calls(query.get("cloud"), _flag(query.get("mutating")))}
+    if path == "/journal" and method == "DELETE":
+        app.journal.clear()
+        return {"ok": True}
+    if (method, path) == ("POST", "/reset"):
+        app.reset(body.get("seed"))
+        return {"ok": True}
+    if path == "/images" and method == "POST":
+        cloud = _cloud(body.get("cloud"))
+        with state.lock:
+            return {"images": [state.add_image(cloud, raw) for raw in body.get("images") or []]}
+    if path == "/images" and method == "GET":
+        with state.lock:
+            return {"images": state.export(_cloud(query.get("cloud")), query.get("region"), query.get("account"))}
+    match = IMAGE_PATH.match(path)
+    if match and method == "PATCH":
+        cloud, image_id = _cloud(match.group(1)), match.group(2)
+        with state.lock:
+            image = state.update_image(cloud, image_id, body)
+        if image is None:
+            raise ControlError(404, "no %s image %s" % (cloud, image_id))
+        return {"image": image}
+    if path == "/faults" and method == "POST":
+        return {"fault": app.faults.add(body)}
+    if path == "/faults" and method == "GET":
+        return {"faults": app.faults.list()}
+    if path == "/faults" and method == "DELETE":
+        app.faults.clear()
+        return {"ok": True}
+    if path == "/config" and method == "POST":
+        with state.lock:
+            state.config = check_config(body, state.config)
+            return {"config": dict(state.config)}
+    if path == "/config" and method == "GET":
+        return {"config": dict(state.config)}
+    if path == "/snapshots" and method == "GET":
+        with state.lock:
+            return {"snapshots": state.export_snapshots(_cloud(query.get("cloud")), query.get("account"))}
+    if (method, path) == ("POST", "/shutdown"):
+        app.stopped.set()
+        return {"ok": True}
+    raise ControlError(404, "no control call %s %s" % (method, path))
+

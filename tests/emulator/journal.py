@@ -1,0 +1,54 @@
+"""The call journal: every API call, successful or not, without secrets."""
+import threading
+import time
+from collections import deque
+
+REDACTED = "<redacted>"
+SECRET_HEADERS = {"authorization", "x-tc-token", "x-acs-security-token", "x-security-token",
+                  "x-acs-bearer-token", "x-auth-token"}
+SECRET_PARAMS = {"securitytoken", "token", "signature", "secretkey", "accesskeysecret"}
+
+
+def redact_headers(headers):
+    """Request headers as a dict, with credentials replaced by <redacted>."""
+    return {name: (REDACTED if name.lower() in SECRET_HEADERS else value) for name, value in headers.items()}
+
+
+def redact_params(params):
+    if isinstance(params, dict):
+        return {k: (REDACTED if str(k).lower() in SECRET_PARAMS else redact_params(v)) for k, v in params.items()}
+    if isinstance(params, list):
+        return [redact_params(item) for item in params]
+    return params
+
+
+class Journal:
+    def __init__(self, limit=50000):
+        self._lock = threading.Lock()
+        self._calls = deque(maxlen=limit)
+        self._seq = 0
+
+    def record(self, call, status, code):
+        entry = {
+            "cloud": call.cloud, "action": call.action, "method": call.method, "path": call.path,
+            "account": call.account, "region": call.region, "params": redact_params(call.params),
+            "dry_run": call.dry_run, "mutating": call.mutating, "status": status, "code": code,
+            "request_id": call.request_id, "fault": call.fault, "image_ids": list(call.image_ids),
+            "sent_headers": call.sent_headers,
+        }
+        with self._lock:
+            self._seq += 1
+            entry["seq"] = self._seq
+            entry["time"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z"
+            self._calls.append(entry)
+        return entry
+
+    def calls(self, cloud=None, mutating=None):
+        with self._lock:
+            return [dict(entry) for entry in self._calls
+                    if (cloud is None or entry["cloud"] == cloud)
+                    and (mutating is None or entry["mutating"] == mutating)]
+
+    def clear(self):
+        with self._lock:
+            self._calls.clear()

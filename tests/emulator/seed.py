@@ -1,0 +1,170 @@
+"""Seed files: load them and normalize accounts, config and images into the emulator's records."""
+import copy
+import json
+import os
+
+CLOUDS = ("tencent", "aliyun", "huawei")
+DEFAULT_SEED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_seed.yml")
+
+DEFAULT_CONFIG = {
+    "latency_ms": 0,
+    "delete_polls": 2,
+    "tencent_max_batch": 100,
+    "max_skew_seconds": 300,
+    "aliyun_missing_delete": "not_found",
+}
+MISSING_DELETE_MODES = ("not_found", "ignore")
+
+DEFAULT_REGION = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
+STATE_KEY = {"tencent": "state", "aliyun": "status", "huawei": "status"}
+DEFAULT_STATE = {"tencent": "NORMAL", "aliyun": "Available", "huawei": "active"}
+DELETING_STATE = {"tencent": "DELETING", "aliyun": "Deleting", "huawei": "deleted"}
+
+COMMON_FIELDS = {
+    "id": None, "name": None, "region": None, "account": None, "owner": "self",
+    "created_at": "2026-01-01T00:00:00Z", "size_gb": 20, "os_name": "CentOS 7.9 64bit",
+    "architecture": "x86_64", "platform": "CentOS", "description": "", "tags": {},
+    "shared": False, "public": False, "in_use": False, "deleting_polls_left": None,
+}
+CLOUD_FIELDS = {
+    "tencent": {"state": "NORMAL", "snapshot_ids": [], "task_running": False, "image_source": None},
+    "aliyun": {"status": "Available", "snapshot_ids": [], "copying": False, "importing": False,
+               "exporting": False, "is_copied": False, "progress": "100%", "owner_alias": None, "usage": None},
+    "huawei": {"status": "active", "backup_ids": [], "whole_image": False, "protected": False,
+               "imagetype": None, "visibility": None, "os_bit": "64", "os_type": "Linux"},
+}
+BOOL_FIELDS = {"shared", "public", "in_use", "task_running", "copying", "importing", "exporting",
+               "is_copied", "whole_image", "protected"}
+LIST_FIELDS = {"snapshot_ids", "backup_ids"}
+
+
+class SeedError(ValueError):
+    """The seed (or a control-API image) is not valid."""
+
+
+def load_file(path):
+    """Read a YAML or JSON seed file into a dict."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    if path.endswith(".json"):
+        return json.loads(text)
+    import yaml
+
+    return yaml.safe_load(text) or {}
+
+
+def check_config(config, base=None):
+    """Merge config into base (the defaults when None), validating every key."""
+    merged = dict(DEFAULT_CONFIG if base is None else base)
+    for key, value in (config or {}).items():
+        if key not in DEFAULT_CONFIG:
+            raise SeedError("unknown config key %r (known: %s)" % (key, ", ".join(sorted(DEFAULT_CONFIG))))
+        if key == "aliyun_missing_delete":
+            if value not in MISSING_DELETE_MODES:
+                raise SeedError("aliyun_missing_delete must be one of %s" % ", ".join(MISSING_DELETE_MODES))
+        elif isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "tencent_max_batch" else 0):
+            raise SeedError("config %s must be a non-negative integer, not %r" % (key, value))
+        merged[key] = value
+    return merged
+
+
+def normalize(seed):
+    """Return {config, accounts, images} with every default filled in and every value checked."""
+    seed = seed or {}
+    unknown = set(seed) - {"config", "accounts", "images"}
+    if unknown:
+        raise SeedError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
+    accounts = [normalize_account(raw) for raw in seed.get("accounts") or []]
+    default_account = accounts[0]["id"] if accounts else None
+    images = {cloud: [] for cloud in CLOUDS}
+    for cloud, raws in (seed.get("images") or {}).items():
+        if cloud not in CLOUDS:
+            raise SeedError("unknown cloud %r in images" % cloud)
+        images[cloud] = [normalize_image(cloud, raw, default_account) for raw in raws or []]
+    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images}
+
+
+def normalize_account(raw):
+    if not isinstance(raw, dict) or raw.get("id") in (None, ""):
+        raise SeedError("every account needs an id: %r" % (raw,))
+    account = {"id": str(raw["id"]), "sts": []}
+    needed = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
+              "huawei": ("ak", "sk")}
+    for cloud, names in needed.items():
+        keys = raw.get(cloud)
+        if keys is None:
+            continue
+        if not all(isinstance(keys.get(name), str) and keys.get(name) for name in names):
+            raise SeedError("account %s: %s needs %s" % (account["id"], cloud, " and ".join(names)))
+        account[cloud] = {name: keys[name] for name in names}
+        if cloud == "huawei":
+            account[cloud]["projects"] = {str(r): str(p) for r, p in (keys.get("projects") or {}).items()}
+    for sts in raw.get("sts") or []:
+        if sts.get("cloud") not in CLOUDS or not all(sts.get(k) for k in ("access_key", "secret_key", "token")):
+            raise SeedError("account %s: sts entries need cloud, access_key, secret_key, token" % account["id"])
+        account["sts"].append({"cloud": sts["cloud"], "access_key": str(sts["access_key"]),
+                               "secret_key": str(sts["secret_key"]), "token": str(sts["token"]),
+                               "expired": bool(sts.get("expired", False))})
+    unknown = set(raw) - {"id", "sts", "name"} - set(needed)
+    if unknown:
+        raise SeedError("account %s: unknown keys %s" % (account["id"], ", ".join(sorted(unknown))))
+    return account
+
+
+def normalize_image(cloud, raw, default_account=None):
+    """Fill defaults, accept `state`/`status` for either cloud, derive type and owner fields."""
+    if not isinstance(raw, dict) or not raw.get("id"):
+        raise SeedError("every %s image needs an id: %r" % (cloud, raw))
+    raw = dict(raw)
+    other_state = "status" if STATE_KEY[cloud] == "state" else "state"
+    if other_state in raw:
+        raw.setdefault(STATE_KEY[cloud], raw.pop(other_state))
+    fields = dict(COMMON_FIELDS, **CLOUD_FIELDS[cloud])
+    unknown = set(raw) - set(fields)
+    if unknown:
+        raise SeedError("%s image %s: unknown keys %s (known: %s)"
+                        % (cloud, raw["id"], ", ".join(sorted(unknown)), ", ".join(sorted(fields))))
+    image = copy.deepcopy(fields)
+    image.update(copy.deepcopy(raw))
+    image["id"] = str(image["id"])
+    image["name"] = str(image["name"] if image["name"] is not None else image["id"])
+    image["region"] = image["region"] or DEFAULT_REGION[cloud]
+    if image["owner"] not in ("self", "other"):
+        raise SeedError("%s image %s: owner must be self or other" % (cloud, image["id"]))
+    if image["account"] is not None:
+        image["account"] = str(image["account"])
+    elif image["owner"] == "self":
+        image["account"] = default_account
+    if image["owner"] == "self" and image["account"] is None:
+        raise SeedError("%s image %s needs an account" % (cloud, image["id"]))
+    if image["owner"] == "other" and not image["public"]:
+        image["shared"] = True
+    for name in BOOL_FIELDS & set(image):
+        if not isinstance(image[name], bool):
+            raise SeedError("%s image %s: %s must be true or false" % (cloud, image["id"], name))
+    for name in LIST_FIELDS & set(image):
+        image[name] = [str(item) for item in image[name] or []]
+    if not isinstance(image["tags"], dict):
+        raise SeedError("%s image %s: tags must be a mapping" % (cloud, image["id"]))
+    image["tags"] = {str(k): "" if v is None else str(v) for k, v in image["tags"].items()}
+    if not isinstance(image["size_gb"], int) or isinstance(image["size_gb"], bool):
+        raise SeedError("%s image %s: size_gb must be an integer" % (cloud, image["id"]))
+    _derive(cloud, image)
+    return image
+
+
+def _derive(cloud, image):
+    other, public = image["owner"] == "other", image["public"]
+    if cloud == "tencent" and image["image_source"] is None:
+        image["image_source"] = "OFFICIAL" if other and public else "CREATE_IMAGE"
+    if cloud == "aliyun":
+        if image["owner_alias"] is None:
+            image["owner_alias"] = ("system" if public else "others") if other else "self"
+        if image["usage"] is None:
+            image["usage"] = "instance" if image["in_use"] else "none"
+    if cloud == "huawei":
+        if image["imagetype"] is None:
+            image["imagetype"] = ("gold" if public else "shared") if other else "private"
+        if image["visibility"] is None:
+            image["visibility"] = {"gold": "public", "market": "public", "shared": "shared"}.get(
+                image["imagetype"], "private")
