@@ -137,7 +137,7 @@ def start(app, host="127.0.0.1", ports=None):
                            {"app": app, "answer": lambda self, r, f=front: self.app.handle(f, r)})
         servers[name] = _Server((host, ports.get(name, 0)), handler)
     for name, server in servers.items():
-        threading.Thread(target=server.serve_forever, name="emulator-" + name, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.1,), name="emulator-" + name, daemon=True).start()
     address = {name: "%s:%d" % (host, server.server_address[1]) for name, server in servers.items()}
     info = {"tencent": address["tencent"], "aliyun": address["aliyun"],
             "huawei": "http://" + address["huawei"], "control": "http://" + address["control"]}
