@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+"""The taxonomy tables: every native code the collection knows maps to the right category."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.multicloud.images.plugins.module_utils import errors
+from ansible_collections.multicloud.images.plugins.module_utils.errors import CloudError, classify
+
+
+@pytest.mark.parametrize("cloud, code, status, category", [
+    # Tencent: api-docs/tencent-cvm-DeleteImages.txt and SDK-NOTES
+    ("tencent", "InvalidImageId.NotFound", None, "not_found"),
+    ("tencent", "InvalidImageId.Malformed", None, "malformed_id"),
+    ("tencent", "InvalidImageId.InShared", None, "shared"),
+    ("tencent", "InvalidImageId.IncorrectState", None, "invalid_state"),
+    ("tencent", "InvalidParameterValue.InvalidImageId", None, "public"),
+    ("tencent", "InvalidParameterValue.LimitExceeded", None, "limit_exceeded"),
+    ("tencent", "MutexOperation.TaskRunning", None, "transient"),
+    ("tencent", "UnauthorizedOperation.ImageNotBelongToAccount", None, "forbidden"),
+    ("tencent", "AuthFailure.SignatureFailure", None, "auth_failed"),
+    ("tencent", "AuthFailure.SecretIdNotFound", None, "auth_failed"),
+    ("tencent", "AuthFailure.UnauthorizedOperation", None, "forbidden"),
+    ("tencent", "RequestLimitExceeded", None, "throttled"),
+    ("tencent", "RequestLimitExceeded.UinLimitExceeded", None, "throttled"),
+    ("tencent", "InternalError", None, "transient"),
+    ("tencent", "ClientNetworkError", None, "transient"),
+    ("tencent", "ServerNetworkError", None, "transient"),
+    ("tencent", "SomethingNew", None, "unknown"),
+    # Alibaba: api-docs/aliyun-ecs-DeleteImage*.md
+    ("aliyun", "ImageUsingByInstance", 403, "in_use"),
+    ("aliyun", "ImageUseShared", 403, "shared"),
+    ("aliyun", "OperationDenied.ImageCopying", 403, "busy"),
+    ("aliyun", "ImageIsImporting", 403, "busy"),
+    ("aliyun", "ImageIsExporting", 403, "busy"),
+    ("aliyun", "ImageIsPublic", 403, "public"),
+    ("aliyun", "InvalidImageId.NotFound", 404, "not_found"),
+    ("aliyun", "Throttling.User", 400, "throttled"),
+    ("aliyun", "SignatureDoesNotMatch", 400, "auth_failed"),
+    ("aliyun", "InvalidAccessKeyId.NotFound", 404, "auth_failed"),
+    ("aliyun", "Forbidden.RAM", 403, "forbidden"),
+    ("aliyun", "ServiceUnavailable", 503, "transient"),
+    ("aliyun", "Whatever", 500, "transient"),
+    # Huawei: api-docs/huawei-ims-DeleteImage-glance.md and SDK-NOTES
+    ("huawei", "IMG.0027", 404, "not_found"),
+    ("huawei", "APIGW.0301", 401, "auth_failed"),
+    ("huawei", "APIGW.0308", 429, "throttled"),
+    ("huawei", "429", 429, "throttled"),
+    ("huawei", "", 503, "transient"),
+    ("huawei", "Unlisted", 403, "forbidden"),
+    ("huawei", "Unlisted", 409, "invalid_state"),
+])
+def test_classify(cloud, code, status, category):
+    assert classify(cloud, code, status) == category
+
+
+def test_every_table_value_is_a_category():
+    for table in errors.CODE_TABLES.values():
+        assert set(table.values()) <= set(errors.CATEGORIES)
+    assert set(errors.ADVICE) == set(errors.CATEGORIES)
+
+
+def test_longest_prefix_wins():
+    # AuthFailure.UnauthorizedOperation is a permission problem, other AuthFailure.* are credentials.
+    assert classify("tencent", "AuthFailure.UnauthorizedOperation") == "forbidden"
+    assert classify("tencent", "AuthFailure.TokenFailure") == "auth_failed"
+
+
+def test_only_throttled_and_transient_are_retryable():
+    retryable = [c for c in errors.CATEGORIES if CloudError(c, "m").retryable]
+    assert sorted(retryable) == ["throttled", "transient"]
+
+
+def test_describe_is_plain_words_with_code_and_request_id():
+    error = CloudError("shared", "The image is being shared.", code="InvalidImageId.InShared", request_id="r-1")
+    text = error.describe()
+    assert "InvalidImageId.InShared" in text and "r-1" in text and "cancel the sharing" in text
+    assert error.as_dict() == {"category": "shared", "code": "InvalidImageId.InShared",
+                               "message": "The image is being shared.", "request_id": "r-1", "http_status": None}
