@@ -158,8 +158,8 @@ class AliyunAdapter(ImageAdapter):
             return (IN_USE, "ImageUsingByInstance", "%s was used to create instances: delete them first, or set "
                     "force: true to delete the image anyway" % label)
         if image.get("native_state") in ("Creating", "Waiting"):
-            return (BUSY, image.get("native_state"), "%s is being created (%s%%): wait for it to finish"
-                    % (label, image.get("progress") or "0"))
+            return (BUSY, image.get("native_state"), "%s is being created (%s%% done): wait for it to finish"
+                    % (label, str(image.get("progress") or "0").rstrip("%")))
         return None
 
     def delete(self, ids, options, dry_run=False):

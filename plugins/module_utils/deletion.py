@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .errors import (
-    CloudError, IMAGE_BLOCKS, LIMIT_EXCEEDED, MALFORMED_ID, NOT_FOUND, TRANSIENT, ADVICE,
+    CloudError, LIMIT_EXCEEDED, MALFORMED_ID, NOT_FOUND, TRANSIENT, ADVICE,
 )
 
 
@@ -114,7 +114,9 @@ class ImageDeletion:
         candidates = [i for i in self.order if i in self.images and i not in self.already_absent]
         blocked = self.preflight(candidates)
         if blocked:
-            raise DeletionFailed(self.blocked_message(blocked), self.result(blocked=blocked))
+            first = blocked[0]
+            error = CloudError(first["category"], "%d image(s) cannot be deleted" % len(blocked), code=first["code"])
+            raise DeletionFailed(self.blocked_message(blocked), self.result(blocked=blocked), error)
         candidates = [i for i in candidates if i not in self.already_absent]
         if self.check_mode:
             with self.lock:
@@ -196,18 +198,22 @@ class ImageDeletion:
                 with self.lock:
                     self.already_absent.append(batch[0])
                 return []
-            return [blocked_entry(batch[0], error.category, error.code, self._reason(batch[0], error))]
+            return [blocked_entry(batch[0], self._block_category(error), error.code, self._reason(batch[0], error))]
         half = len(batch) // 2
         return check(batch[:half]) + check(batch[half:])
 
     @staticmethod
     def _image_specific(error):
-        return error.category in IMAGE_BLOCKS or error.category in (NOT_FOUND, MALFORMED_ID)
+        return bool(error.blocks_image) or error.category in (NOT_FOUND, MALFORMED_ID)
+
+    @staticmethod
+    def _block_category(error):
+        return error.blocks_image or error.category
 
     def _reason(self, image_id, error):
         name = self.images.get(image_id, {}).get("name")
         label = "image %s%s" % (image_id, " (%s)" % name if name else "")
-        return "%s: %s (code %s): %s" % (label, error.message, error.code, ADVICE[error.category])
+        return "%s: %s (code %s): %s" % (label, error.message, error.code, ADVICE[self._block_category(error)])
 
     def delete_all(self, ids):
         """Delete in batches (or one per call) on up to max_concurrency threads; finish what can be finished."""
@@ -253,7 +259,8 @@ class ImageDeletion:
         blocked = []
         for batch, error in failures:
             for image_id in batch:
-                blocked.append(blocked_entry(image_id, error.category, error.code, self._reason(image_id, error)))
+                blocked.append(blocked_entry(image_id, self._block_category(error), error.code,
+                                             self._reason(image_id, error)))
         done = set(self.deleted) | set(self.already_absent)
         not_deleted = [i for i in ids if i not in done]
         first = failures[0][1]

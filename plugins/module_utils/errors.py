@@ -38,6 +38,11 @@ RETRYABLE = frozenset([THROTTLED, TRANSIENT])
 # Categories that mean "this image cannot be deleted as it is": a pre-flight block.
 IMAGE_BLOCKS = frozenset([IN_USE, SHARED, PUBLIC, BUSY, INVALID_STATE, FORBIDDEN])
 
+# Retryable codes that, once retries run out, mean the image itself is blocked (as this category).
+PERSISTENT_BLOCKS = {
+    "MutexOperation.TaskRunning": BUSY,
+}
+
 # What a person should do about each category.
 ADVICE = {
     NOT_FOUND: "check the image id and the region",
@@ -172,6 +177,13 @@ class CloudError(Exception):
     @property
     def retryable(self):
         return self.category in RETRYABLE
+
+    @property
+    def blocks_image(self):
+        """The category under which this error blocks its image, or None when it is not about one image."""
+        if self.category in IMAGE_BLOCKS:
+            return self.category
+        return PERSISTENT_BLOCKS.get(self.code)
 
     def as_dict(self):
         """The ``error`` return value."""

@@ -11,7 +11,7 @@ __metaclass__ = type
 import re
 
 from .adapter import ImageAdapter
-from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, NOT_FOUND, PUBLIC, classify
+from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_STATE, NOT_FOUND, PUBLIC, classify
 
 # Glance image statuses.
 STATES = {
@@ -179,6 +179,9 @@ class HuaweiAdapter(ImageAdapter):
         if image_type and image_type != "private":
             return (FORBIDDEN, image_type, "%s is shared with this account by another account: only its owner "
                     "can delete it" % label)
+        if image.get("protected"):
+            return (INVALID_STATE, "protected", "%s is protected against deletion: set protected to false first"
+                    % label)
         if image.get("native_state") in ("queued", "saving"):
             return (BUSY, image.get("native_state"), "%s is being created or imported (status %s): wait for it "
                     "to become active" % (label, image.get("native_state")))
