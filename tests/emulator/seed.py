@@ -115,10 +115,7 @@ def normalize_image(cloud, raw, default_account=None):
     """Fill defaults, accept `state`/`status` for either cloud, derive type and owner fields."""
     if not isinstance(raw, dict) or not raw.get("id"):
         raise SeedError("every %s image needs an id: %r" % (cloud, raw))
-    raw = dict(raw)
-    other_state = "status" if STATE_KEY[cloud] == "state" else "state"
-    if other_state in raw:
-        raw.setdefault(STATE_KEY[cloud], raw.pop(other_state))
+    raw = with_state_key(cloud, raw)
     fields = dict(COMMON_FIELDS, **CLOUD_FIELDS[cloud])
     unknown = set(raw) - set(fields)
     if unknown:
@@ -151,6 +148,16 @@ def normalize_image(cloud, raw, default_account=None):
         raise SeedError("%s image %s: size_gb must be an integer" % (cloud, image["id"]))
     _derive(cloud, image)
     return image
+
+
+def with_state_key(cloud, raw):
+    """A copy of raw where `state` (or `status`) is renamed to the cloud's own key."""
+    raw = dict(raw)
+    alias = "status" if STATE_KEY[cloud] == "state" else "state"
+    if alias in raw:
+        value = raw.pop(alias)
+        raw.setdefault(STATE_KEY[cloud], value)
+    return raw
 
 
 def _derive(cloud, image):

@@ -97,6 +97,7 @@ class State:
         image = self.get(cloud, image_id)
         if image is None:
             return None
+        fields = seeds.with_state_key(cloud, fields)
         raw = dict(image)
         for derived, sources in DERIVED_FROM.items():
             if derived not in fields and sources & set(fields):
