@@ -68,15 +68,19 @@ def run_background(args, seed):
             os.write(write_end, (line + "\n").encode())
             os.close(write_end)
 
+        status = 0
         try:
             serve(args, seed, ready)
+        except BaseException as error:  # tell the parent why, it is the one with a terminal
+            os.write(write_end, ("ERROR %s\n" % error).encode())
+            status = 1
         finally:
-            os._exit(0)
+            os._exit(status)
     os.close(write_end)
     readable, _, _ = select.select([read_end], [], [], READY_TIMEOUT)
     line = os.read(read_end, 65536).decode().strip() if readable else ""
-    if not line:
-        sys.stderr.write("the emulator did not start within %d s\n" % READY_TIMEOUT)
+    if not line.startswith("{"):
+        sys.stderr.write("the emulator did not start: %s\n" % (line or "no answer in %d s" % READY_TIMEOUT))
         return 1
     print(line, flush=True)
     return 0
@@ -91,7 +95,11 @@ def main(argv=None):
         return 2
     if args.background:
         return run_background(args, seed)
-    serve(args, seed, lambda line: print(line, flush=True))
+    try:
+        serve(args, seed, lambda line: print(line, flush=True))
+    except (OSError, ValueError) as error:
+        sys.stderr.write("the emulator did not start: %s\n" % error)
+        return 1
     return 0
 
 

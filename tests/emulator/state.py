@@ -90,8 +90,8 @@ class State:
 
     def get(self, cloud, image_id):
         """The image with this id in any account or region, unless it is gone."""
-        self.purge_gone(cloud)
-        return self.images[cloud].get(image_id)
+        image = self.images[cloud].get(image_id)
+        return None if image is None or image["deleting_polls_left"] == 0 else image
 
     def update_image(self, cloud, image_id, fields):
         image = self.get(cloud, image_id)
@@ -137,15 +137,15 @@ class State:
         return image["deleting_polls_left"] is not None
 
     def seen(self, images):
-        """Count one describe for every deleting image in an answer."""
+        """Count one describe for every deleting image in an answer; at zero it is gone."""
         for image in images:
             if image["deleting_polls_left"] is not None:
                 image["deleting_polls_left"] -= 1
 
     def purge_gone(self, cloud):
-        gone = [iid for iid, image in self.images[cloud].items() if image["deleting_polls_left"] == 0]
-        for image_id in gone:
-            del self.images[cloud][image_id]
+        images = self.images[cloud]
+        for image_id in [iid for iid, image in images.items() if image["deleting_polls_left"] == 0]:
+            del images[image_id]
 
     def export_snapshots(self, cloud, account=None):
         return [dict(s) for s in self.snapshots[cloud].values() if account is None or s["account"] == account]

@@ -84,7 +84,8 @@ class TencentApi:
         version = request.header("X-TC-Version") or common.get("Version")
         if version != VERSION:
             raise ApiError("InvalidParameterValue", "Version must be %s, not %r" % (VERSION, version))
-        call.image_ids = [i for i in params.get("ImageIds") or [] if isinstance(i, str)]
+        ids = params.get("ImageIds")
+        call.image_ids = [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
         try:
             call.dry_run = as_bool(params.get("DryRun"), "DryRun")
         except ValueError as error:

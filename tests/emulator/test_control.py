@@ -141,7 +141,7 @@ def test_run_py_background_and_shutdown(tmp_path):
         pytest.fail("the emulator did not stop")
 
 
-@pytest.mark.parametrize("args", [["--seed", "/nonexistent.yml"], ["--host", "0.0.0.0"]])
+@pytest.mark.parametrize("args", [["--seed", "/nonexistent.yml"], ["--host", "0.0.0.0"], ["--background", "--host", "10.1.1.1"]])
 def test_run_py_refuses(args):
     done = subprocess.run([sys.executable, fixtures.RUN_PY, *args], capture_output=True, text=True, timeout=30)
     assert done.returncode != 0 and done.stdout == ""
