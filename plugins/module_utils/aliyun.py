@@ -18,7 +18,8 @@ STATES = {
     "Available": "available", "Creating": "creating", "Waiting": "creating", "UnAvailable": "unavailable",
     "CreateFailed": "failed", "Deprecated": "deprecated", "Deleting": "deleting",
 }
-OWNER_ALIASES = {"private": "self", "shared": "others", "public": "system", "all": None}
+KINDS = {"self": "private", "others": "shared", "system": "public", "marketplace": "public"}
+OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system", "marketplace"], "all": [None]}
 
 
 def runtime_options(**kwargs):
@@ -122,22 +123,23 @@ class AliyunAdapter(ImageAdapter):
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
         from alibabacloud_ecs20140526 import models
 
-        fields = {"status": ALL_STATUSES}
-        if OWNER_ALIASES[image_type]:
-            fields["image_owner_alias"] = OWNER_ALIASES[image_type]
-        if tags:
-            fields["tag"] = [models.DescribeImagesRequestTag(key=k, value=v) for k, v in sorted(tags.items())]
-        if image_ids:
-            images = []
-            for start in range(0, len(image_ids), self.describe_batch_size):
-                images.extend(self._describe_pages(image_id=",".join(image_ids[start:start + 100]), **fields))
-            return images
-        if names:
-            images = []
-            for name in names:
-                images.extend(i for i in self._describe_pages(image_name=name, **fields) if i["name"] == name)
-            return images
-        return self._describe_pages(**fields)
+        images = []
+        for alias in OWNER_ALIASES[image_type]:
+            fields = {"status": ALL_STATUSES}
+            if alias:
+                fields["image_owner_alias"] = alias
+            if tags:
+                fields["tag"] = [models.DescribeImagesRequestTag(key=k, value=v) for k, v in sorted(tags.items())]
+            if image_ids:
+                for start in range(0, len(image_ids), self.describe_batch_size):
+                    batch = image_ids[start:start + self.describe_batch_size]
+                    images.extend(self._describe_pages(image_id=",".join(batch), **fields))
+            elif names:
+                for name in names:
+                    images.extend(i for i in self._describe_pages(image_name=name, **fields) if i["name"] == name)
+            else:
+                images.extend(self._describe_pages(**fields))
+        return images
 
     # -- decisions and deletes ---------------------------------------------------------------
     def block_for(self, image, options):
@@ -200,6 +202,7 @@ def normalize(raw):
         "is_public": bool(raw.get("IsPublic")),
         "is_self_shared": str(raw.get("IsSelfShared")).lower() == "true",
         "is_copied": bool(raw.get("IsCopied")),
+        "kind": KINDS.get(raw.get("ImageOwnerAlias"), "public"),
         "image_owner_alias": raw.get("ImageOwnerAlias"),
         "progress": raw.get("Progress"),
         "description": raw.get("Description"),

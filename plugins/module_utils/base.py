@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import logging
+import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
@@ -216,3 +217,55 @@ class ImageModule(CloudModule):
         if not self.module._diff:
             result.pop("diff", None)
         return result
+
+
+class ImageInfoModule(CloudModule):
+    """``<cloud>_image_info``: list images, normalized the same way on every cloud. Read-only."""
+
+    module_spec = {
+        "image_ids": {"type": "list", "elements": "str", "aliases": ["image_id"]},
+        "names": {"type": "list", "elements": "str"},
+        "name_regex": {"type": "str"},
+        "tags": {"type": "dict"},
+        "image_type": {"type": "str", "default": "private", "choices": ["private", "shared", "public", "all"]},
+    }
+    module_kwargs = {"mutually_exclusive": [["image_ids", "names"]]}
+
+    def failure_defaults(self):
+        return {"changed": False, "images": []}
+
+    def validate(self):
+        p = self.params
+        p["image_ids"] = [i.strip() if isinstance(i, str) else i for i in (p.get("image_ids") or [])]
+        bad = self.adapter_cls.bad_ids(p["image_ids"])
+        if bad:
+            raise ConfigurationError("%d image id(s) are not %s image ids (%s): %s" % (
+                len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad)))
+        self.name_regex = None
+        if p.get("name_regex") is not None:
+            try:
+                self.name_regex = re.compile(p["name_regex"])
+            except re.error as error:
+                raise ConfigurationError("name_regex %r is not a valid regular expression: %s" % (p["name_regex"], error))
+        p["tags"] = dict((str(k), str(v)) for k, v in (p.get("tags") or {}).items())
+
+    def run(self):
+        p = self.params
+        images = self.adapter.list_images(image_ids=p["image_ids"] or None, names=p.get("names") or None,
+                                          image_type=p["image_type"], tags=p["tags"] or None)
+        selected = []
+        seen = set()
+        for image in images:
+            if image["id"] in seen:
+                continue
+            seen.add(image["id"])
+            if p["image_type"] != "all" and image.get("kind") != p["image_type"]:
+                continue
+            if self.name_regex and not self.name_regex.search(image.get("name") or ""):
+                continue
+            if any(image.get("tags", {}).get(k) != v for k, v in p["tags"].items()):
+                continue
+            selected.append(image)
+        # Newest first, the order retention policies want.
+        selected.sort(key=lambda i: (i.get("created_at") or "", i["id"]), reverse=True)
+        return {"changed": False, "images": selected}

@@ -18,6 +18,7 @@ STATES = {
     "active": "available", "queued": "creating", "saving": "creating", "killed": "failed",
     "deleted": "deleted", "deactivated": "unavailable", "pending_delete": "deleting",
 }
+KINDS = {"private": "private", "shared": "shared", "gold": "public", "market": "public"}
 # Up to this many ids are looked up one GET each; more are found by listing the account's private images.
 SINGLE_LOOKUPS = 3
 PAGE_SIZE = 100
@@ -225,6 +226,7 @@ def normalize(raw):
         "tags": tags,
         "backup_ids": [raw["__backup_id"]] if raw.get("__backup_id") else [],
         "snapshot_ids": [],
+        "kind": KINDS.get(raw.get("__imagetype"), "public"),
         "image_type": raw.get("__imagetype"),
         "visibility": raw.get("visibility"),
         "whole_image": str(raw.get("__whole_image")).lower() == "true",

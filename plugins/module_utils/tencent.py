@@ -19,7 +19,8 @@ STATES = {
 }
 # DeleteImages refuses these states (api-docs/tencent-cvm-DeleteImages.txt and the SDK's docstring).
 BUSY_STATES = {"CREATING": "being created", "SYNCING": "being copied to another region", "IMPORTING": "being imported"}
-NAME_FILTER_VALUES = 5  # values per DescribeImages filter
+NAME_FILTER_VALUES = 5
+KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public", "MARKET_IMAGE": "public"}  # values per DescribeImages filter
 
 
 class TencentAdapter(ImageAdapter):
@@ -196,6 +197,7 @@ def normalize(raw):
         "platform": raw.get("Platform"),
         "tags": dict((t.get("Key"), t.get("Value")) for t in raw.get("Tags") or []),
         "snapshot_ids": [s.get("SnapshotId") for s in raw.get("SnapshotSet") or []],
+        "kind": KINDS.get(raw.get("ImageType"), "public"),
         "image_type": raw.get("ImageType"),
         "image_source": raw.get("ImageSource"),
         "description": raw.get("ImageDescription"),

@@ -1,0 +1,111 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: multicloud.images contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: tencent_image_info
+short_description: List machine images on Tencent Cloud CVM
+version_added: 0.1.0
+description:
+  - Lists the images of a Tencent Cloud account in one region with C(DescribeImages), paging through every result
+    (100 per call), and returns them normalized the same way as the other clouds' info modules.
+  - Never fails because nothing matches; returns an empty list.
+author:
+  - multicloud.images contributors
+extends_documentation_fragment:
+  - multicloud.images.tencent
+  - multicloud.images.image_info
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
+"""
+
+EXAMPLES = r"""
+- name: All custom images of the account whose name starts with build-, newest first
+  multicloud.images.tencent_image_info:
+    region: ap-guangzhou
+    name_regex: "^build-"
+  register: builds
+
+- name: Images tagged env=test
+  multicloud.images.tencent_image_info:
+    region: ap-guangzhou
+    tags:
+      env: test
+  register: test_images
+
+- name: Feed the ids of all but the newest three to the image module
+  multicloud.images.tencent_image:
+    state: absent
+    region: ap-guangzhou
+    image_ids: "{{ (builds.images | map(attribute='id') | list)[3:] }}"
+  when: builds.images | length > 3
+"""
+
+RETURN = r"""
+images:
+  description: The matching images, newest first, normalized the same way on every cloud.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Image id.
+      type: str
+      sample: img-34vaef8fe
+    name:
+      description: Image name.
+      type: str
+    state:
+      description: Normalized state (available, creating, copying, importing, in_use, failed, deleting, ...).
+      type: str
+    native_state:
+      description: The cloud's own state.
+      type: str
+    created_at:
+      description: Creation time, ISO 8601.
+      type: str
+    size_gb:
+      description: Image size in GB.
+      type: int
+    os_name:
+      description: Operating system name.
+      type: str
+    architecture:
+      description: CPU architecture.
+      type: str
+    tags:
+      description: Tags as a dict.
+      type: dict
+    snapshot_ids:
+      description: Snapshots bound to the image.
+      type: list
+      elements: str
+    kind:
+      description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public).
+      type: str
+"""
+
+from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule
+from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
+
+
+def main():
+    ImageInfoModule(TencentAdapter).execute()
+
+
+if __name__ == "__main__":
+    main()
