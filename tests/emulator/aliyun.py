@@ -25,8 +25,8 @@ BLOCKS = (
                                  "DescribeImageSharePermission API to query the users who have been shared."),
     ("copying", "OperationDenied.ImageCopying", "The image is being copied. Please use the CancelCopyImage API."),
     ("importing", "ImageIsImporting", "The specified Image is importing."),
-    ("exporting", "ImageIsExporting", "The specified image is currently being exported. You can use the "
-                                      "DescribeTasks API to check the status of related tasks and cancel them if needed."),
+    ("exporting", "ImageIsExporting", "The specified image is currently being exported. You can use the DescribeTasks "
+                                      "API to check the status of related tasks and cancel them if needed."),
 )
 
 
@@ -46,7 +46,8 @@ class AliyunApi:
         call.action = request.header("x-acs-action") or params.get("Action")
         call.region = params.get("RegionId")
         if call.action not in ACTIONS:
-            raise ApiError("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404)
+            raise ApiError("InvalidAction.NotFound",
+                           "Specified api is not found, please check your url and method.", 404)
         if (request.header("x-acs-version") or params.get("Version")) != VERSION:
             raise ApiError("InvalidVersion", "Specified parameter Version is not valid.", 400)
         if call.action == "DeleteImage":
@@ -144,6 +145,7 @@ class AliyunApi:
 
     @staticmethod
     def _render(image):
+        own = image["owner"] == "self"
         mappings = [{"SnapshotId": sid, "Size": str(image["size_gb"]), "Device": "/dev/xvd" + "abcdefgh"[i % 8],
                      "Type": "system" if i == 0 else "data", "Format": "", "Progress": "100%"}
                     for i, sid in enumerate(image["snapshot_ids"])]
@@ -152,10 +154,10 @@ class AliyunApi:
             "Status": image["status"], "CreationTime": image["created_at"], "Size": image["size_gb"],
             "OSName": image["os_name"], "OSNameEn": image["os_name"], "OSType": "linux",
             "Platform": image["platform"], "Architecture": image["architecture"], "Usage": image["usage"],
-            "IsPublic": image["public"], "IsSelfShared": "True" if image["owner"] == "self" and image["shared"] else "False",
+            "IsPublic": image["public"], "IsSelfShared": "True" if own and image["shared"] else "False",
             "IsCopied": image["is_copied"], "IsSubscribed": False, "IsSupportCloudinit": True,
             "IsSupportIoOptimized": True, "ImageOwnerAlias": image["owner_alias"],
-            "ImageOwnerId": int(image["account"]) if image["owner"] == "self" and str(image["account"]).isdigit() else 0,
+            "ImageOwnerId": int(image["account"]) if own and image["account"].isdigit() else 0,
             "Progress": image["progress"], "ImageFamily": "", "ImageVersion": "", "ProductCode": "",
             "ResourceGroupId": "", "BootMode": "BIOS", "LoginAsNonRootSupported": False,
             "Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(image["tags"].items())]},

@@ -87,4 +87,3 @@ def _route(app, method, path, query, body):
         app.stopped.set()
         return {"ok": True}
     raise ControlError(404, "no control call %s %s" % (method, path))
-

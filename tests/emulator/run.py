@@ -77,7 +77,7 @@ def run_background(args, seed):
         finally:
             os._exit(status)
     os.close(write_end)
-    readable, _, _ = select.select([read_end], [], [], READY_TIMEOUT)
+    readable = select.select([read_end], [], [], READY_TIMEOUT)[0]
     line = os.read(read_end, 65536).decode().strip() if readable else ""
     if not line.startswith("{"):
         sys.stderr.write("the emulator did not start: %s\n" % (line or "no answer in %d s" % READY_TIMEOUT))

@@ -130,7 +130,8 @@ def start(app, host="127.0.0.1", ports=None):
     servers = {}
     for name in ("tencent", "aliyun", "huawei", "control"):
         if name == "control":
-            handler = type("ControlHandler", (_Handler,), {"app": app, "answer": lambda self, r: control.handle(self.app, r)})
+            handler = type("ControlHandler", (_Handler,),
+                           {"app": app, "answer": lambda self, r: control.handle(self.app, r)})
         else:
             front = FRONTS[name]()
             handler = type(name.title() + "Handler", (_Handler,),

@@ -17,7 +17,8 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 class AuthFailure(Exception):
-    """kind: malformed, unknown_key, expired, signature, token_missing, token_invalid, token_unexpected, token_expired."""
+    """kind: malformed, unknown_key, bad_date, expired, signature, nonce,
+    token_missing, token_invalid, token_unexpected (a token with a permanent key), token_expired."""
 
     def __init__(self, kind, message):
         super().__init__(message)
@@ -93,8 +94,8 @@ def verify_tc3(request, find_key, max_skew, on_key=lambda key: None):
     if request.header("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD":
         payload = b"UNSIGNED-PAYLOAD"
     query = request.query if request.method == "GET" else ""
-    canonical = "%s\n/\n%s\n%s\n%s\n%s" % (request.method, query, _canonical_headers(request, signed_list),
-                                          signed, _sha256(payload))
+    canonical = "%s\n/\n%s\n%s\n%s\n%s" % (
+        request.method, query, _canonical_headers(request, signed_list), signed, _sha256(payload))
     scope = "%s/%s/tc3_request" % (date, service)
     to_sign = "TC3-HMAC-SHA256\n%d\n%s\n%s" % (timestamp, scope, _sha256(canonical))
     secret = hmac.new(("TC3" + key.secret).encode(), date.encode(), hashlib.sha256).digest()
@@ -149,8 +150,8 @@ def verify_acs3(request, find_key, max_skew, nonces, on_key=lambda key: None):
         raise AuthFailure("signature", "x-acs-content-sha256 does not match the request body")
     pairs = sorted(parse_qsl(request.query, keep_blank_values=True))
     query = "&".join("%s=%s" % (k, quote(v, safe="~")) for k, v in pairs)
-    canonical = "%s\n%s\n%s\n%s\n%s\n%s" % (request.method, request.path or "/", query,
-                                          _canonical_headers(request, signed_list), signed, content_hash)
+    canonical = "%s\n%s\n%s\n%s\n%s\n%s" % (
+        request.method, request.path or "/", query, _canonical_headers(request, signed_list), signed, content_hash)
     to_sign = "ACS3-HMAC-SHA256\n" + _sha256(canonical)
     _check_signature(_hmac(key.secret.encode(), to_sign).hexdigest(), signature)
     check_token(key, request.header("x-acs-security-token"))
@@ -189,8 +190,8 @@ def verify_sdk_hmac(request, find_key, max_skew, on_key=lambda key: None):
         payload_hash = EMPTY_SHA256
     else:
         payload_hash = request.header("X-Sdk-Content-Sha256") or _sha256(request.body)
-    canonical = "%s\n%s\n%s\n%s\n%s\n%s" % (request.method, uri, query, _canonical_headers(request, signed_list),
-                                          signed, payload_hash)
+    canonical = "%s\n%s\n%s\n%s\n%s\n%s" % (
+        request.method, uri, query, _canonical_headers(request, signed_list), signed, payload_hash)
     to_sign = "SDK-HMAC-SHA256\n%s\n%s" % (sdk_date, _sha256(canonical))
     _check_signature(_hmac(key.secret.encode(), to_sign).hexdigest(), signature)
     check_token(key, request.header("X-Security-Token"))

@@ -231,7 +231,8 @@ class TencentApi:
         image = state.get("tencent", image_id)
         if image is None or image["region"] != call.region:
             raise ApiError("InvalidImageId.NotFound", "The image `%s` is not found." % image_id)
-        if image["owner"] == "self" and image["account"] != call.account or image["owner"] == "other" and not image["public"]:
+        own = image["owner"] == "self"
+        if (own and image["account"] != call.account) or (not own and not image["public"]):
             raise ApiError("UnauthorizedOperation.ImageNotBelongToAccount",
                            "The image `%s` does not belong to this account." % image_id)
         if image["public"]:

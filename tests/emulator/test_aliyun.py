@@ -57,7 +57,8 @@ def test_describe_defaults_to_available_and_filters(emu):
     assert ids(describe(client, usage="instance")) == ["m-emu0002"]
     assert ids(describe(client, tags={"env": "prod"})) == ["m-emu0001"]
     assert ids(describe(client, region_id="cn-shanghai", image_owner_alias="self")) == ["m-emu0009"]
-    assert ids(describe(sdk.aliyun(emu, "emu-aliyun-id-2", "emu-aliyun-secret-2"), image_owner_alias="self")) == ["m-emu000a"]
+    second = sdk.aliyun(emu, "emu-aliyun-id-2", "emu-aliyun-secret-2")
+    assert ids(describe(second, image_owner_alias="self")) == ["m-emu000a"]
 
 
 def test_describe_answer_fields(emu):
@@ -90,7 +91,7 @@ def test_delete_shows_deleting_then_gone_and_keeps_snapshots(emu):
     client = sdk.aliyun(emu)
     assert delete(client, "m-emu0001").request_id
     assert ids(describe(client, image_id="m-emu0001")) == []  # default Status=Available hides it
-    for _ in range(2):
+    for _attempt in range(2):
         body = describe(client, image_id="m-emu0001", status="All")
         assert [(i.image_id, i.status) for i in body.images.image] == [("m-emu0001", "Deleting")]
     assert describe(client, image_id="m-emu0001", status="All").total_count == 0
@@ -149,7 +150,8 @@ def test_auth_failures(emu, monkeypatch):
     sts, old = emu.keys["sts"]["aliyun"], emu.keys["sts_expired"]["aliyun"]
     checks += [(sdk.aliyun(emu, sts["access_key"], sts["secret_key"], "wrong"), "InvalidSecurityToken.Malformed", 400),
                (sdk.aliyun(emu, sts["access_key"], sts["secret_key"]), "InvalidSecurityToken.Malformed", 400),
-               (sdk.aliyun(emu, old["access_key"], old["secret_key"], old["token"]), "InvalidSecurityToken.Expired", 400)]
+               (sdk.aliyun(emu, old["access_key"], old["secret_key"], old["token"]),
+                "InvalidSecurityToken.Expired", 400)]
     for client, code, status in checks:
         failure = error(describe, client)
         assert (failure.code, failure.status_code) == (code, status)

@@ -59,7 +59,7 @@ def test_throttle_fires_once_by_default(emu):
 def test_after_and_times_schedule(emu):
     emu.control.add_fault(cloud="tencent", action="DescribeImages", kind="server_error", after=1, times=2)
     outcomes = []
-    for _ in range(4):
+    for _attempt in range(4):
         try:
             tencent_describe(emu)
             outcomes.append("ok")
@@ -140,7 +140,7 @@ def test_error_faults_use_each_wire_format(emu):
 def test_faults_can_target_one_image(emu):
     emu.control.add_fault(cloud="aliyun", image_id="m-emu0003", kind="error", code="Forbidden.RAM", times=-1)
     aliyun_delete(emu, "m-emu0001")
-    for _ in range(2):
+    for _attempt in range(2):
         assert raises(tea.ClientException, lambda e: aliyun_delete(e, "m-emu0003"), emu).code == "Forbidden.RAM"
 
 

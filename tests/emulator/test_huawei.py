@@ -57,7 +57,7 @@ def test_list_and_filters(emu):
 def test_list_paging_and_limits(emu):
     client = sdk.huawei(emu)
     pages, marker = [], None
-    for _ in range(5):
+    for _attempt in range(5):
         page = listed(client, imagetype="private", limit=4, marker=marker)
         if not page:
             break
@@ -89,14 +89,14 @@ def test_show_fields_and_not_found(emu):
 def test_delete_goes_through_deleted_then_404(emu):
     client = sdk.huawei(emu)
     delete(client, OWN[0])
-    assert [show(client, OWN[0]).status for _ in range(2)] == ["deleted", "deleted"]
+    assert [show(client, OWN[0]).status for _attempt in range(2)] == ["deleted", "deleted"]
     assert error(show, client, OWN[0]).status_code == 404
     assert error(delete, client, OWN[0]).error_code == "IMG.0027"
     for image_id in (OWN[4], OWN[8]):  # killed and deactivated images can go
         delete(client, image_id)
     calls = emu.control.journal("huawei", mutating=True)
-    assert [(c["action"], c["status"]) for c in calls] == [("DeleteImage", 204), ("DeleteImage", 404),
-                                                          ("DeleteImage", 204), ("DeleteImage", 204)]
+    assert [(c["action"], c["status"]) for c in calls] == [
+        ("DeleteImage", 204), ("DeleteImage", 404), ("DeleteImage", 204), ("DeleteImage", 204)]
 
 
 def test_delete_backup_only_with_the_flag(emu):

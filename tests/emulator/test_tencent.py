@@ -49,7 +49,8 @@ def test_describe_private_images_in_both_forms(emu, method):
     assert answer.TotalCount == 9
     assert [image.ImageId for image in answer.ImageSet] == OWN
     first = answer.ImageSet[0]
-    assert (first.ImageName, first.ImageState, first.ImageType, first.ImageSize) == ("web-1", "NORMAL", "PRIVATE_IMAGE", 50)
+    assert (first.ImageName, first.ImageState, first.ImageType, first.ImageSize) == (
+        "web-1", "NORMAL", "PRIVATE_IMAGE", 50)
     assert first.CreatedTime == "2026-01-10T08:00:00Z"
     assert {(tag.Key, tag.Value) for tag in first.Tags} == {("env", "prod"), ("app", "web")}
     assert [(s.SnapshotId, s.DiskUsage) for s in first.SnapshotSet] == [("snap-emu00001", "SYSTEM_DISK"),
@@ -99,7 +100,7 @@ def test_delete_goes_through_deleting_and_drops_binded_snapshots(emu):
     assert answer.RequestId
     snapshots = {s["id"] for s in emu.control.snapshots("tencent")}
     assert not {"snap-emu00001", "snap-emu00002"} & snapshots and "snap-emu00003" in snapshots
-    for _ in range(2):
+    for _attempt in range(2):
         assert [i.ImageState for i in describe(client, ids=["img-emu00001"]).ImageSet] == ["DELETING"]
     assert describe(client, ids=["img-emu00001"]).TotalCount == 0
     assert state_of(emu, "img-emu00001") is None
@@ -176,9 +177,9 @@ def test_auth_failures(emu, monkeypatch):
     assert error(describe, sdk.tencent(emu, token="stray")).code == "AuthFailure.TokenFailure"
     sts, old = emu.keys["sts"]["tencent"], emu.keys["sts_expired"]["tencent"]
     assert describe(sdk.tencent(emu, sts["access_key"], sts["secret_key"], sts["token"])).TotalCount == 11
-    for token in (None, "wrong-token"):
-        assert error(describe, sdk.tencent(emu, sts["access_key"], sts["secret_key"], token)).code == "AuthFailure.TokenFailure"
-    assert error(describe, sdk.tencent(emu, old["access_key"], old["secret_key"], old["token"])).code == "AuthFailure.TokenFailure"
+    for key, token in ((sts, None), (sts, "wrong-token"), (old, old["token"])):
+        client = sdk.tencent(emu, key["access_key"], key["secret_key"], token)
+        assert error(describe, client).code == "AuthFailure.TokenFailure"
     real_time = time.time
     monkeypatch.setattr(abstract_client, "time", types.SimpleNamespace(time=lambda: real_time() - 600))
     assert error(describe, sdk.tencent(emu)).code == "AuthFailure.SignatureExpire"
