@@ -1,7 +1,7 @@
 """The JSON control API: health, journal, reset, images, faults, config, snapshots, shutdown."""
 import json
 import re
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from .api import Response
 from .seed import CLOUDS, check_config
@@ -61,7 +61,7 @@ def _route(app, method, path, query, body):
             return {"images": state.export(_cloud(query.get("cloud")), query.get("region"), query.get("account"))}
     match = IMAGE_PATH.match(path)
     if match and method == "PATCH":
-        cloud, image_id = _cloud(match.group(1)), match.group(2)
+        cloud, image_id = _cloud(match.group(1)), unquote(match.group(2))
         with state.lock:
             image = state.update_image(cloud, image_id, body)
         if image is None:

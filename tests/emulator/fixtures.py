@@ -72,12 +72,14 @@ def emulator():
     # The Alibaba SDK always uses HTTP(S)_PROXY from the environment (SDK-NOTES.md): none while the emulator runs.
     saved = {name: os.environ.pop(name) for name in PROXY_VARIABLES if name in os.environ}
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-    process, ports = start()
-    instance = Emulator(ports, load_file(DEFAULT_SEED_FILE))
     try:
-        yield instance
+        process, ports = start()
+        instance = Emulator(ports, load_file(DEFAULT_SEED_FILE))
+        try:
+            yield instance
+        finally:
+            stop(process, instance.control)
     finally:
-        stop(process, instance.control)
         for name in ("NO_PROXY", "no_proxy"):
             os.environ.pop(name, None)
         os.environ.update(saved)

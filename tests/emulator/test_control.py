@@ -78,6 +78,8 @@ def test_add_and_update_images(emu):
     assert emu.control.update_image("aliyun", "m-emu0001", in_use=True)["usage"] == "instance"
     huawei = emu.control.update_image("huawei", "e0000000-0000-4000-8000-000000000001", state="saving")
     assert huawei["status"] == "saving"
+    system = emu.control.update_image("aliyun", "aliyun_3_x64_20G_alibase_20250101.vhd", name="renamed")
+    assert (system["name"], system["owner_alias"]) == ("renamed", "system")
     assert [i["id"] for i in emu.control.images("tencent", region="ap-shanghai")] == ["img-emu0000a"]
     assert [i["id"] for i in emu.control.images("tencent", account="100000000002")] == ["img-emu0000b"]
 
