@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import re
 import threading
 
@@ -38,6 +39,27 @@ def parse_endpoint(endpoint, default_scheme="https"):
     if not re.match(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$", netloc):
         raise ConfigurationError("endpoint %r: %r is not a host name with an optional port" % (endpoint, netloc))
     return scheme, netloc
+
+
+def iso_utc(value):
+    """Creation times as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) whatever the cloud's format, so they sort and compare
+    as strings; a value that cannot be read is returned as it is."""
+    if not value or not isinstance(value, str):
+        return value
+    text = value.strip().replace(" ", "T")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    match = re.match(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?([+-]\d{2}:?\d{2})?$", text)
+    if not match:
+        return value
+    stamp = match.group(1) if len(match.group(1)) > 16 else match.group(1) + ":00"
+    parsed = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S")
+    offset = match.group(2)
+    if offset:
+        sign = 1 if offset[0] == "+" else -1
+        digits = offset[1:].replace(":", "")
+        parsed -= sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ImageAdapter:

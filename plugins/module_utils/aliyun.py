@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import re
 
-from .adapter import ImageAdapter
+from .adapter import ImageAdapter, iso_utc
 from .errors import BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, classify
 
 # DescribeImages answers only Available images unless Status says otherwise; name lookups must see every state.
@@ -191,7 +191,7 @@ def normalize(raw):
         "name": raw.get("ImageName"),
         "state": STATES.get(state, (state or "unknown").lower()),
         "native_state": state,
-        "created_at": raw.get("CreationTime"),
+        "created_at": iso_utc(raw.get("CreationTime")),
         "size_gb": raw.get("Size"),
         "os_name": raw.get("OSName"),
         "architecture": raw.get("Architecture"),

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import re
 
-from .adapter import ImageAdapter
+from .adapter import ImageAdapter, iso_utc
 from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_STATE, NOT_FOUND, PUBLIC, classify
 
 # Glance image statuses.
@@ -218,7 +218,7 @@ def normalize(raw):
         "name": raw.get("name"),
         "state": STATES.get(state, (state or "unknown").lower()),
         "native_state": state,
-        "created_at": raw.get("created_at"),
+        "created_at": iso_utc(raw.get("created_at")),
         "size_gb": size_gb,
         "os_name": raw.get("__os_version"),
         "architecture": raw.get("__os_bit") and ("x86_64" if raw.get("__support_arm") != "true" else "arm64"),

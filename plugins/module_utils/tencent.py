@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import re
 
-from .adapter import ImageAdapter
+from .adapter import ImageAdapter, iso_utc
 from .errors import BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, UNKNOWN, classify
 
 # https://www.tencentcloud.com/document/api/213/15753#Image (ImageState)
@@ -190,7 +190,7 @@ def normalize(raw):
         "name": raw.get("ImageName"),
         "state": STATES.get(state, (state or "unknown").lower()),
         "native_state": state,
-        "created_at": raw.get("CreatedTime"),
+        "created_at": iso_utc(raw.get("CreatedTime")),
         "size_gb": raw.get("ImageSize"),
         "os_name": raw.get("OsName"),
         "architecture": raw.get("Architecture"),
