@@ -17,7 +17,6 @@ MISSING_DELETE_MODES = ("not_found", "ignore")
 
 DEFAULT_REGION = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
 STATE_KEY = {"tencent": "state", "aliyun": "status", "huawei": "status"}
-DEFAULT_STATE = {"tencent": "NORMAL", "aliyun": "Available", "huawei": "active"}
 DELETING_STATE = {"tencent": "DELETING", "aliyun": "Deleting", "huawei": "deleted"}
 
 COMMON_FIELDS = {
