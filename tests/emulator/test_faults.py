@@ -82,9 +82,11 @@ def test_server_errors_change_nothing(emu):
     failure = raises(tea.ServerException, aliyun_delete, emu)
     assert (failure.code, failure.status_code) == ("ServiceUnavailable", 503)
     emu.control.add_fault(cloud="huawei", kind="server_error")
+    emu.control.add_fault(cloud="huawei", kind="server_error", status=503, after=1)
     failure = raises(hw.ServerResponseException, huawei_list, emu)
     assert (failure.status_code, failure.error_code) == (500, "IMG.0061")
-    assert emu.control.journal(mutating=True)[-1]["status"] == 503
+    assert raises(hw.ServerResponseException, huawei_list, emu).status_code == 503
+    assert emu.control.journal("aliyun", mutating=True)[-1]["status"] == 503
 
 
 def test_drop_closes_the_connection_without_an_answer(emu):
