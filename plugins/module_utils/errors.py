@@ -112,23 +112,28 @@ ALIYUN_CODES = {
     "InvalidRegionId*": INVALID_PARAMETER,
 }
 
-# Huawei IMS / API gateway codes; see docs/emulator.md for where they come from.
+# Huawei IMS / API gateway codes (IMS error-code list; see docs/emulator.md for each one's meaning).
 HUAWEI_CODES = {
     "IMG.0027": NOT_FOUND,
-    "IMG.0001": TRANSIENT,
+    "IMG.0066": MALFORMED_ID,
+    "IMG.0090": BUSY,
+    "IMG.0091": INVALID_STATE,
+    "IMG.0092": FORBIDDEN,
+    "IMG.0093": PUBLIC,
+    "IMG.0094": PUBLIC,
+    # IMS documents no code for "in use" or "shared": these two are the emulator's; on a real cloud such a
+    # refusal falls back to its HTTP status.
+    "IMG.9001": IN_USE,
+    "IMG.9002": SHARED,
+    "IMG.0001": INVALID_PARAMETER,
+    "IMG.0061": TRANSIENT,
+    "APIGW.0101": INVALID_PARAMETER,
     "APIGW.0301": AUTH_FAILED,
-    "APIGW.0101": AUTH_FAILED,
     "APIGW.0303": AUTH_FAILED,
     "APIGW.0305": AUTH_FAILED,
     "APIGW.0302": FORBIDDEN,
     "APIGW.0306": FORBIDDEN,
     "APIGW.0308": THROTTLED,
-    "IMG.0067": IN_USE,
-    "IMG.0135": IN_USE,
-    "IMG.0066": SHARED,
-    "IMG.0002": INVALID_STATE,
-    "IMG.0024": INVALID_STATE,
-    "IMG.0020": PUBLIC,
 }
 
 # When a code is not in the table, the HTTP status decides.

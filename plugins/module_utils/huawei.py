@@ -11,7 +11,9 @@ __metaclass__ = type
 import re
 
 from .adapter import ImageAdapter, iso_utc
-from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_STATE, NOT_FOUND, PUBLIC, classify
+from .errors import (
+    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC, classify,
+)
 
 # Glance image statuses.
 STATES = {
@@ -23,6 +25,7 @@ KINDS = {"private": "private", "shared": "shared", "gold": "public", "market": "
 SINGLE_LOOKUPS = 3
 PAGE_SIZE = 100
 MAX_PAGES = 10000
+MARKER_RESTARTS = 3
 
 
 class HuaweiAdapter(ImageAdapter):
@@ -119,19 +122,31 @@ class HuaweiAdapter(ImageAdapter):
         return normalize(raw or {})
 
     def _list_pages(self, **fields):
+        """Every image the listing returns, page by page (marker = last id of the previous page).
+
+        An image deleted between two pages makes its id an unknown marker (HTTP 400): the listing then
+        starts again from the first page, a bounded number of times.
+        """
         from huaweicloudsdkims.v2 import ListImagesRequest
 
-        images = []
-        marker = None
-        for _ in range(MAX_PAGES):
-            request = ListImagesRequest(limit=PAGE_SIZE, marker=marker, **fields)
-            body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
-            page = body.get("images") or []
-            images.extend(normalize(i) for i in page)
-            if len(page) < PAGE_SIZE:
-                break
-            marker = page[-1].get("id")
-        return images
+        for restart in range(MARKER_RESTARTS + 1):
+            images = {}
+            marker = None
+            try:
+                for _ in range(MAX_PAGES):
+                    request = ListImagesRequest(limit=PAGE_SIZE, marker=marker, **fields)
+                    body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
+                    page = body.get("images") or []
+                    for raw in page:
+                        images.setdefault(raw.get("id"), normalize(raw))
+                    if len(page) < PAGE_SIZE:
+                        return list(images.values())
+                    marker = page[-1].get("id")
+                return list(images.values())
+            except CloudError as error:
+                if marker is None or error.category not in (INVALID_PARAMETER, NOT_FOUND) or restart == MARKER_RESTARTS:
+                    raise
+        return []
 
     def describe(self, ids):
         if len(ids) <= SINGLE_LOOKUPS:
@@ -210,7 +225,8 @@ def normalize(raw):
     state = raw.get("status")
     tags = {}
     for tag in raw.get("tags") or []:
-        key, _, value = str(tag).partition("=")
+        # IMS tags are "key.value" strings (Glance tags carry no separate value).
+        key, _, value = str(tag).partition(".")
         tags[key] = value
     size_gb = raw.get("min_disk")
     return {

@@ -46,6 +46,13 @@ from ansible_collections.multicloud.images.plugins.module_utils.errors import Cl
     ("aliyun", "Whatever", 500, "transient"),
     # Huawei: api-docs/huawei-ims-DeleteImage-glance.md and SDK-NOTES
     ("huawei", "IMG.0027", 404, "not_found"),
+    ("huawei", "IMG.0066", 400, "malformed_id"),
+    ("huawei", "IMG.0090", 400, "busy"),
+    ("huawei", "IMG.0091", 400, "invalid_state"),
+    ("huawei", "IMG.0092", 403, "forbidden"),
+    ("huawei", "IMG.0094", 403, "public"),
+    ("huawei", "IMG.0001", 400, "invalid_parameter"),
+    ("huawei", "IMG.0061", 500, "transient"),
     ("huawei", "APIGW.0301", 401, "auth_failed"),
     ("huawei", "APIGW.0308", 429, "throttled"),
     ("huawei", "429", 429, "throttled"),
