@@ -16,7 +16,7 @@ import datetime
 import re
 import threading
 
-from .errors import CloudError, ConfigurationError, TRANSIENT
+from .errors import CloudError, ConfigurationError, NOT_FOUND, TRANSIENT
 from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
@@ -120,26 +120,41 @@ class ImageAdapter:
         """Turn an SDK exception into a CloudError (None: not an SDK error, let it raise)."""
         raise NotImplementedError
 
-    def invoke(self, action, func, image_id=None, mutating=False):
-        """Call ``func(client)`` under the retry policy (and the rate limit when mutating)."""
-        return self.retrying(action, lambda: func(self.client()), image_id=image_id, mutating=mutating)
+    def invoke(self, action, func, image_id=None, mutating=False, deletes=False):
+        """Call ``func(client)`` under the retry policy (and the rate limit when mutating).
 
-    def retrying(self, action, thunk, image_id=None, mutating=False):
+        ``deletes``: the call deletes ``image_id``. When an attempt failed in a way that may have reached the
+        cloud (timeout, dropped connection, 5xx) and a retry then answers "not found", that earlier attempt
+        deleted the image: the call counts as done.
+        """
+        return self.retrying(action, lambda: func(self.client()), image_id=image_id, mutating=mutating,
+                             deletes=deletes)
+
+    def retrying(self, action, thunk, image_id=None, mutating=False, deletes=False):
         """Call ``thunk()``, translating SDK exceptions and retrying the retryable ones."""
+        attempts = []
+
         def attempt():
             if mutating:
                 self.limiter.acquire()
             try:
                 return thunk()
-            except CloudError:
+            except CloudError as error:
+                attempts.append(error)
                 raise
             except Exception as exc:  # the SDKs raise many types; translate decides
                 error = self.translate(exc, action, image_id)
                 if error is None:
                     raise
+                attempts.append(error)
                 raise error
 
-        return self.policy.call(attempt, on_retry=self._count_retry)
+        try:
+            return self.policy.call(attempt, on_retry=self._count_retry)
+        except CloudError as error:
+            if deletes and error.category == NOT_FOUND and any(e.category == TRANSIENT for e in attempts[:-1]):
+                return None
+            raise
 
     def _count_retry(self, error, attempt, delay):
         with self._count_lock:

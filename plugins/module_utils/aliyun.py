@@ -172,7 +172,7 @@ class AliyunAdapter(ImageAdapter):
                                             force=bool(options.get("force")), dry_run=bool(dry_run))
         try:
             body = self.invoke("DeleteImage", lambda c: c.delete_image_with_options(request, self.runtime).body,
-                               image_id=image_id, mutating=True)
+                               image_id=image_id, mutating=True, deletes=not dry_run)
         except CloudError as error:
             # A passing DryRun is an HTTP 400 DryRunOperation.
             if dry_run and error.code == "DryRunOperation":

@@ -217,7 +217,7 @@ class HuaweiAdapter(ImageAdapter):
             client.glance_delete_image(request)
             return self._local.request_id
 
-        return self.invoke("GlanceDeleteImage", send, image_id=image_id, mutating=True)
+        return self.invoke("GlanceDeleteImage", send, image_id=image_id, mutating=True, deletes=True)
 
 
 def normalize(raw):

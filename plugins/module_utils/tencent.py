@@ -86,7 +86,7 @@ class TencentAdapter(ImageAdapter):
             message = "HTTP error from the endpoint: %s" % (str(message)[:200],)
         return CloudError(classify(self.cloud, code), message, code=code, request_id=exc.requestId, image_id=image_id)
 
-    def _call(self, action, params, image_id=None, mutating=False):
+    def _call(self, action, params, image_id=None, mutating=False, deletes=False):
         """Send ``action``; check the answer ourselves: the SDK takes an error with an unexpected
         Content-Type as success (SDK-NOTES), and we must never report a delete that did not happen."""
         def send(client):
@@ -102,7 +102,7 @@ class TencentAdapter(ImageAdapter):
             if not response.get("RequestId"):
                 raise CloudError(UNKNOWN, "%s: answer without RequestId" % action, code="BadResponse")
             return response
-        return self.invoke(action, send, image_id=image_id, mutating=mutating)
+        return self.invoke(action, send, image_id=image_id, mutating=mutating, deletes=deletes)
 
     # -- reads -----------------------------------------------------------------------------
     def describe(self, ids):
@@ -174,7 +174,10 @@ class TencentAdapter(ImageAdapter):
                   "DryRun": bool(dry_run)}
         image_id = ids[0] if len(ids) == 1 else None
         try:
-            return self._call("DeleteImages", params, image_id=image_id, mutating=True).get("RequestId")
+            # Only a one-id call can tell that its earlier, timed-out attempt did the delete.
+            response = self._call("DeleteImages", params, image_id=image_id, mutating=True,
+                                  deletes=not dry_run and len(ids) == 1)
+            return response.get("RequestId") if response else None
         except CloudError as error:
             # Other Tencent APIs answer a passing DryRun with DryRunOperation; DeleteImages' docs show a plain success.
             if dry_run and error.code == "DryRunOperation":
