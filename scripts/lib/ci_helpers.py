@@ -5,9 +5,15 @@ Usage:
   ci_helpers.py junit FILE_OR_DIR...          print "passed failed skipped" summed over junit xml files
   ci_helpers.py tarball TARBALL REPO          check what a built collection holds (and does not hold)
   ci_helpers.py bindep FILE                   check that a bindep file parses
+  ci_helpers.py installed COLLECTION ANSIBLE_DOC  import every module_utils/module of an installed copy and
+                                              read each module's docs with ANSIBLE_DOC (run it with the
+                                              install venv's python and PYTHONPATH/ANSIBLE_COLLECTIONS_PATH set)
 """
 
 import fnmatch
+import glob
+import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -150,6 +156,35 @@ def bindep(path):
     return 0
 
 
+def installed(root, ansible_doc):
+    """Import every module_utils and module of the installed collection ROOT; ansible-doc each module."""
+    failed = 0
+    modules = sorted(os.path.basename(path)[:-3] for path in glob.glob(os.path.join(root, "plugins", "modules", "*.py"))
+                     if not path.endswith("__init__.py"))
+    for kind in ("module_utils", "modules"):
+        for path in sorted(glob.glob(os.path.join(root, "plugins", kind, "*.py"))):
+            name = os.path.basename(path)[:-3]
+            if name == "__init__":
+                continue
+            try:
+                importlib.import_module("ansible_collections.multicloud.images.plugins.%s.%s" % (kind, name))
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                failed += 1
+                print("import %s.%s: %s: %s" % (kind, name, type(exc).__name__, exc))
+    for name in modules:
+        fqcn = "multicloud.images." + name
+        proc = subprocess.run([ansible_doc, "-j", "-t", "module", fqcn], capture_output=True, text=True, check=False)
+        try:
+            doc = json.loads(proc.stdout)[fqcn]["doc"] if proc.returncode == 0 else None
+        except (ValueError, KeyError, TypeError):
+            doc = None
+        if not doc:
+            failed += 1
+            print("ansible-doc %s: exit %s %s" % (fqcn, proc.returncode, proc.stderr.strip()[-500:]))
+    print("%d modules import and document: %s" % (len(modules), ", ".join(modules)))
+    return 1 if failed else 0
+
+
 def main(argv):
     """Dispatch the sub-command."""
     if len(argv) < 2:
@@ -164,6 +199,8 @@ def main(argv):
         return tarball(args[0], args[1])
     if cmd == "bindep":
         return bindep(args[0])
+    if cmd == "installed":
+        return installed(args[0], args[1])
     print(__doc__)
     return 2
 

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the settings below are used by the scripts that source this file
 # Shared settings for scripts/bootstrap and scripts/test (sourced, not run).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -18,7 +19,8 @@ AC_NEWEST_SPEC=${MCI_NEWEST_CORE_SPEC:-'ansible-core>=2.20,<3'}
 # Gate tools (co-install with ansible-core 2.19 and the SDKs: checked by pip's resolver).
 GATE_TOOLS=(ansible-lint antsibull-docs antsibull-changelog galaxy-importer ansible-builder)
 # What ansible-test units needs in the Python it runs (ansible-test's units.txt).
-UNITS_TOOLS=(pytest pytest-mock pytest-xdist mock)
+# pytest-timeout: scripts/test stops a hung test (PYTEST_TIMEOUT) instead of the whole run.
+UNITS_TOOLS=(pytest pytest-mock pytest-xdist mock pytest-timeout)
 
 log()  { printf '%s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
