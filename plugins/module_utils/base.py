@@ -72,6 +72,7 @@ class CloudModule:
         spec.update(self.cloud_spec(adapter_cls))
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
         self.params = self.module.params
+        self.settings = None
         self._adapter = None
 
     # -- settings --------------------------------------------------------------------------
@@ -120,7 +121,7 @@ class CloudModule:
     def adapter(self):
         if self._adapter is None:
             quiet_sdk_loggers()
-            self._adapter = self.adapter_cls(self.connection_settings())
+            self._adapter = self.adapter_cls(self.settings or self.connection_settings())
         return self._adapter
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -139,7 +140,7 @@ class CloudModule:
         """Validate, run, exit once: every failure ends in one fail_json with plain words."""
         try:
             self.validate()
-            self.connection_settings()
+            self.settings = self.connection_settings()
             result = self.run()
         except ConfigurationError as error:
             self.module.fail_json(msg=str(error), error={"category": "invalid_parameter", "code": None,

@@ -187,20 +187,32 @@ class ImageDeletion:
         return blocked
 
     def _narrow(self, batch, error, check):
-        """A failed multi-id call: split it until each failure belongs to one image."""
+        """A failed multi-id call: find the image(s) behind it, so that every blocked image is named.
+
+        When the cloud's message names exactly one image of the batch (Tencent's do), that image is set
+        aside and the rest is checked again: one call per blocked image. Otherwise the batch is bisected.
+        """
         if error.category == LIMIT_EXCEEDED and len(batch) > 1:
             with self.lock:
                 self.batch_size = max(1, len(batch) // 2)
         elif not self._image_specific(error):
             raise error
         elif len(batch) == 1:
-            if error.category == NOT_FOUND:
-                with self.lock:
-                    self.already_absent.append(batch[0])
-                return []
-            return [blocked_entry(batch[0], self._block_category(error), error.code, self._reason(batch[0], error))]
+            return self._single_failure(batch[0], error)
+        else:
+            named = [i for i in batch if i in (error.message or "")]
+            if len(named) == 1:
+                rest = [i for i in batch if i != named[0]]
+                return self._single_failure(named[0], error) + (check(rest) if rest else [])
         half = len(batch) // 2
         return check(batch[:half]) + check(batch[half:])
+
+    def _single_failure(self, image_id, error):
+        if error.category == NOT_FOUND:
+            with self.lock:
+                self.already_absent.append(image_id)
+            return []
+        return [blocked_entry(image_id, self._block_category(error), error.code, self._reason(image_id, error))]
 
     @staticmethod
     def _image_specific(error):

@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+"""The cloud-neutral lifecycle (resolve, pre-flight, delete, wait) on a scripted in-memory adapter.
+
+The adapter here implements the collection's own small adapter interface (not an SDK): it lets the
+narrowing, halving and abort logic be checked call by call. The same lifecycle runs against the real
+SDKs and the emulator in tests/integration.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.multicloud.images.plugins.module_utils.deletion import DeletionFailed, ImageDeletion
+from ansible_collections.multicloud.images.plugins.module_utils.errors import CloudError
+
+
+class ScriptedAdapter:
+    """Images in a dict; ``refuse`` maps id -> (category, code) for deletes; calls are recorded."""
+
+    cloud = "test"
+    describe_batch_size = 100
+    supports_dry_run = True
+
+    def __init__(self, ids, multi=True, refuse=None, limit=None, states=None, fail_all=None):
+        self.images = dict((i, {"id": i, "name": "n-" + i, "state": (states or {}).get(i, "available")}) for i in ids)
+        self.multi_id_delete = multi
+        self.refuse = refuse or {}
+        self.limit = limit
+        self.fail_all = fail_all
+        self.calls = []
+        self.polls = {}
+
+    def describe(self, ids):
+        self.calls.append(("describe", tuple(ids)))
+        return dict((i, dict(self.images[i])) for i in ids if i in self.images)
+
+    def find_by_names(self, names):
+        self.calls.append(("names", tuple(names)))
+        return [dict(v) for v in self.images.values() if v["name"] in names]
+
+    def block_for(self, image, options):
+        if image["state"] == "creating":
+            return ("busy", "CREATING", "being created")
+        return None
+
+    def delete(self, ids, options, dry_run=False):
+        self.calls.append(("dry_run" if dry_run else "delete", tuple(ids)))
+        if self.fail_all:
+            raise CloudError(self.fail_all, "failing", code="X")
+        if self.limit and len(ids) > self.limit:
+            raise CloudError("limit_exceeded", "too many", code="InvalidParameterValue.LimitExceeded")
+        for i in ids:
+            if i not in self.images:
+                raise CloudError("not_found", "%s not found" % i, code="NotFound")
+            if i in self.refuse:
+                category, code = self.refuse[i]
+                raise CloudError(category, "%s refused" % i, code=code)
+        if not dry_run:
+            for i in ids:
+                del self.images[i]
+        return "req-%d" % len(self.calls)
+
+    def count(self, kind):
+        return len([c for c in self.calls if c[0] == kind])
+
+
+def run(adapter, **kwargs):
+    kwargs.setdefault("sleep", lambda s: None)
+    return ImageDeletion(adapter, **kwargs).run()
+
+
+IDS = ["i%02d" % n for n in range(16)]
+
+
+def test_all_clear_is_one_dry_run_and_one_delete_per_batch():
+    adapter = ScriptedAdapter(IDS)
+    result = run(adapter, image_ids=IDS, batch_size=8)
+    assert result["changed"] and result["deleted"] == IDS
+    assert adapter.count("dry_run") == 2 and adapter.count("delete") == 2
+    assert adapter.count("describe") == 2  # resolve + one wait poll
+
+
+def test_every_blocked_image_is_named_and_nothing_is_deleted():
+    refuse = {"i03": ("shared", "InShared"), "i11": ("shared", "InShared"), "i12": ("in_use", "InUse")}
+    adapter = ScriptedAdapter(IDS, refuse=refuse)
+    with pytest.raises(DeletionFailed) as info:
+        run(adapter, image_ids=IDS, batch_size=16)
+    blocked = info.value.result["blocked"]
+    assert [b["id"] for b in blocked] == ["i03", "i11", "i12"]
+    assert [b["category"] for b in blocked] == ["shared", "shared", "in_use"]
+    assert info.value.result["deleted"] == [] and adapter.count("delete") == 0
+    assert len(adapter.images) == 16
+    # the messages name the image: one dry run for the batch, one per blocker, one per recheck
+    assert adapter.count("dry_run") == 4
+
+
+def test_bisects_when_the_message_names_no_image():
+    refuse = {"i03": ("shared", "InShared"), "i11": ("shared", "InShared")}
+    adapter = ScriptedAdapter(IDS, refuse=refuse)
+    original = adapter.delete
+
+    def delete(ids, options, dry_run=False):
+        try:
+            return original(ids, options, dry_run)
+        except CloudError as error:
+            raise CloudError(error.category, "The image is being shared.", code=error.code)
+    adapter.delete = delete
+    with pytest.raises(DeletionFailed) as info:
+        run(adapter, image_ids=IDS, batch_size=16)
+    assert [b["id"] for b in info.value.result["blocked"]] == ["i03", "i11"]
+    assert adapter.count("dry_run") < 16 and adapter.count("delete") == 0
+
+
+def test_check_mode_only_dry_runs():
+    adapter = ScriptedAdapter(IDS)
+    result = run(adapter, image_ids=IDS + ["gone1"], check_mode=True, batch_size=50)
+    assert result["changed"] and result["deleted"] == IDS and result["already_absent"] == ["gone1"]
+    assert adapter.count("delete") == 0 and len(adapter.images) == 16
+    assert result["diff"]["before"]["images"][0]["id"] == "i00" and result["diff"]["after"] == {"images": []}
+
+
+def test_limit_exceeded_halves_the_batch():
+    adapter = ScriptedAdapter(IDS, limit=4)
+    result = run(adapter, image_ids=IDS, batch_size=16)
+    assert result["deleted"] == IDS and not adapter.images
+    assert all(len(c[1]) <= 4 for c in adapter.calls if c[0] == "delete")
+
+
+def test_missing_ids_and_deleting_images_are_already_absent():
+    adapter = ScriptedAdapter(["a1", "a2"], states={"a2": "deleting"})
+    result = run(adapter, image_ids=["a1", "a2", "a3"])
+    assert result["deleted"] == ["a1"] and result["already_absent"] == ["a2", "a3"]
+
+
+def test_nothing_to_do_is_no_change_and_no_mutating_call():
+    adapter = ScriptedAdapter([])
+    result = run(adapter, image_ids=["x1"], names=["nothing"])
+    assert not result["changed"] and result["already_absent"] == ["x1"]
+    assert adapter.count("delete") == 0 and adapter.count("dry_run") == 0
+
+
+def test_static_blocks_come_before_any_dry_run():
+    adapter = ScriptedAdapter(["c1", "c2"], states={"c1": "creating"})
+    with pytest.raises(DeletionFailed) as info:
+        run(adapter, image_ids=["c1", "c2"])
+    assert [b["id"] for b in info.value.result["blocked"]] == ["c1"]
+    assert ("dry_run", ("c1",)) not in adapter.calls
+
+
+def test_image_that_turns_blocked_after_preflight_fails_after_deleting_the_others():
+    adapter = ScriptedAdapter(IDS[:4], multi=False)
+    original = adapter.delete
+
+    def delete(ids, options, dry_run=False):
+        if not dry_run and ids == ["i02"]:
+            adapter.refuse["i02"] = ("shared", "ImageUseShared")
+        return original(ids, options, dry_run)
+    adapter.delete = delete
+    with pytest.raises(DeletionFailed) as info:
+        run(adapter, image_ids=IDS[:4], max_concurrency=1)
+    result = info.value.result
+    assert result["deleted"] == ["i00", "i01", "i03"] and result["not_deleted"] == ["i02"]
+    assert result["blocked"][0]["category"] == "shared" and "i02" in adapter.images
+
+
+def test_auth_failure_stops_new_calls():
+    adapter = ScriptedAdapter(IDS, multi=False)
+    adapter.supports_dry_run = False
+    adapter.fail_all = "auth_failed"
+    with pytest.raises(DeletionFailed) as info:
+        run(adapter, image_ids=IDS, max_concurrency=1)
+    assert adapter.count("delete") == 1
+    assert info.value.error.category == "auth_failed" and info.value.result["deleted"] == []
+
+
+def test_wait_polls_in_batches_until_gone_and_times_out_clearly():
+    adapter = ScriptedAdapter(IDS)
+    adapter.supports_dry_run = False
+    original = adapter.delete
+
+    def delete(ids, options, dry_run=False):
+        request = original(ids, options, dry_run)
+        for i in ids:  # the cloud keeps them, deleting, for ever
+            adapter.images[i] = {"id": i, "name": "n-" + i, "state": "deleting"}
+        return request
+    adapter.delete = delete
+    clock = [0.0]
+
+    def sleep(seconds):
+        clock[0] += seconds
+    with pytest.raises(DeletionFailed) as info:
+        ImageDeletion(adapter, image_ids=IDS, wait_timeout=5, clock=lambda: clock[0], sleep=sleep).run()
+    assert info.value.error.code == "WaitTimeout" and info.value.result["deleted"] == IDS
+    polls = [c for c in adapter.calls if c[0] == "describe"][1:]
+    assert polls and all(len(c[1]) == 16 for c in polls)
