@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+"""The three adapters against the emulator: real SDK clients, real HTTP, real SDK exceptions.
+
+Each test checks what the adapter makes of the cloud's answers (normalized images, the taxonomy
+category of each failure, retries) and, through the emulator's journal, which calls went out.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.multicloud.images.plugins.module_utils.adapter import iso_utc, parse_endpoint
+from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
+from ansible_collections.multicloud.images.plugins.module_utils.errors import ConfigurationError, CloudError
+from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
+from ansible_collections.multicloud.images.plugins.module_utils.retry import RetryPolicy
+from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
+
+ADAPTERS = {"tencent": TencentAdapter, "aliyun": AliyunAdapter, "huawei": HuaweiAdapter}
+REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
+DELETABLE = {"tencent": "img-emu00002", "aliyun": "m-emu0001", "huawei": "e0000000-0000-4000-8000-000000000001"}
+KEY_NAMES = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
+             "huawei": ("ak", "sk")}
+
+
+def make(emu, cloud, secret=None, retries=2, **extra):
+    ak_name, sk_name = KEY_NAMES[cloud]
+    keys = emu.keys[cloud]
+    scheme, host = parse_endpoint(emu.endpoint(cloud), default_scheme="http")
+    settings = {"access_key": keys[ak_name], "secret_key": secret or keys[sk_name], "region": REGIONS[cloud],
+                "scheme": scheme, "host": host, "timeout": 5, "retries": retries, "validate_certs": True,
+                "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None}
+    settings.update(extra)
+    policy = RetryPolicy(retries=retries, sleep=lambda s: None)
+    return ADAPTERS[cloud](settings, policy=policy)
+
+
+def calls(emu, cloud):
+    return [c for c in emu.control.journal(cloud=cloud)]
+
+
+@pytest.mark.parametrize("cloud", sorted(ADAPTERS))
+def test_describe_normalizes_and_skips_unknown_ids(emu, cloud):
+    adapter = make(emu, cloud)
+    image_id = DELETABLE[cloud]
+    found = adapter.describe([image_id])
+    assert list(found) == [image_id]
+    image = found[image_id]
+    assert image["state"] == "available" and image["kind"] == "private"
+    assert image["created_at"].endswith("Z") and isinstance(image["tags"], dict)
+
+
+@pytest.mark.parametrize("cloud", sorted(ADAPTERS))
+def test_wrong_secret_is_auth_failed_and_not_retried(emu, cloud):
+    adapter = make(emu, cloud, secret="definitely-wrong-secret", retries=5)
+    with pytest.raises(CloudError) as info:
+        adapter.describe([DELETABLE[cloud]])
+    assert info.value.category == "auth_failed"
+    assert len(calls(emu, cloud)) == 1 and adapter.retry_count == 0
+    assert "definitely-wrong-secret" not in str(info.value.describe())
+
+
+@pytest.mark.parametrize("cloud, action", [("tencent", "DescribeImages"), ("aliyun", "DescribeImages"),
+                                           ("huawei", "ShowImage")])
+@pytest.mark.parametrize("kind", ["throttle", "server_error", "drop"])
+def test_throttling_5xx_and_dropped_connections_are_retried(emu, cloud, action, kind):
+    emu.control.add_fault(cloud=cloud, action=action, kind=kind, times=2)
+    adapter = make(emu, cloud, retries=3)
+    assert list(adapter.describe([DELETABLE[cloud]])) == [DELETABLE[cloud]]
+    assert adapter.retry_count == 2 and len(calls(emu, cloud)) == 3
+
+
+@pytest.mark.parametrize("cloud, action", [("tencent", "DescribeImages"), ("aliyun", "DescribeImages"),
+                                           ("huawei", "ShowImage")])
+def test_retries_run_out_with_the_last_error(emu, cloud, action):
+    emu.control.add_fault(cloud=cloud, action=action, kind="throttle", times=10)
+    adapter = make(emu, cloud, retries=2)
+    with pytest.raises(CloudError) as info:
+        adapter.describe([DELETABLE[cloud]])
+    assert info.value.category == "throttled" and len(calls(emu, cloud)) == 3
+
+
+@pytest.mark.parametrize("cloud", ["tencent", "aliyun"])
+def test_passing_dry_run_returns_a_request_id_and_deletes_nothing(emu, cloud):
+    adapter = make(emu, cloud)
+    request_id = adapter.delete([DELETABLE[cloud]], {}, dry_run=True)
+    assert request_id
+    assert DELETABLE[cloud] in [i["id"] for i in emu.control.images(cloud)]
+    journal = calls(emu, cloud)
+    assert journal[-1]["dry_run"] is True
+
+
+@pytest.mark.parametrize("cloud, image_id, category", [
+    ("tencent", "img-emu00003", "shared"),
+    ("aliyun", "m-emu0004", "busy"),
+    ("aliyun", "m-emu0006", "busy"),
+    ("huawei", "e0000000-0000-4000-8000-000000000007", "in_use"),
+    ("huawei", "f0000000-0000-4000-8000-000000000001", "public"),
+])
+def test_refusals_map_to_their_category(emu, cloud, image_id, category):
+    adapter = make(emu, cloud)
+    with pytest.raises(CloudError) as info:
+        adapter.delete([image_id], {}, dry_run=cloud != "huawei")
+    assert info.value.category == category and info.value.code
+
+
+def test_tencent_all_or_nothing_batch_names_the_blocker(emu):
+    adapter = make(emu, "tencent")
+    with pytest.raises(CloudError) as info:
+        adapter.delete(["img-emu00002", "img-emu00003"], {}, dry_run=True)
+    assert info.value.category == "shared" and "img-emu00003" in info.value.message
+
+
+def test_tencent_limit_exceeded(emu):
+    emu.control.configure(tencent_max_batch=1)
+    adapter = make(emu, "tencent")
+    with pytest.raises(CloudError) as info:
+        adapter.delete(["img-emu00001", "img-emu00002"], {}, dry_run=True)
+    assert info.value.category == "limit_exceeded"
+
+
+@pytest.mark.parametrize("cloud", sorted(ADAPTERS))
+def test_find_by_names_is_exact_and_own_images_only(emu, cloud):
+    adapter = make(emu, cloud)
+    name = {"tencent": "web-1", "aliyun": "app-1", "huawei": "api-1"}[cloud]
+    found = adapter.find_by_names([name])
+    assert [i["name"] for i in found] == [name]  # the other region's and account's namesakes are not seen
+
+
+def test_huawei_project_id_from_iam(emu):
+    adapter = make(emu, "huawei", project_id=None, iam_endpoint=emu.endpoint("huawei"))
+    assert DELETABLE["huawei"] in adapter.describe([DELETABLE["huawei"]])
+    assert [c["action"] for c in calls(emu, "huawei")][:1] == ["ListProjects"]
+
+
+def test_huawei_delete_returns_the_request_id(emu):
+    adapter = make(emu, "huawei")
+    assert adapter.delete([DELETABLE["huawei"]], {"delete_backups": True})
+    assert calls(emu, "huawei")[-1]["params"]["body"] == {"delete_backup": True}
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("127.0.0.1:8080", ("https", "127.0.0.1:8080")),
+    ("http://127.0.0.1:8080", ("http", "127.0.0.1:8080")),
+    ("https://cvm.tencentcloudapi.com/", ("https", "cvm.tencentcloudapi.com")),
+    ("HTTP://[::1]:9", ("http", "[::1]:9")),
+])
+def test_parse_endpoint(value, expected):
+    assert parse_endpoint(value) == expected
+
+
+@pytest.mark.parametrize("value", ["ftp://host", "http://host/path", "host name", "", "http://user@host"])
+def test_parse_endpoint_rejects(value):
+    with pytest.raises(ConfigurationError):
+        parse_endpoint(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-01-10T08:00:00Z", "2026-01-10T08:00:00Z"),
+    ("2026-01-10T16:00:00+08:00", "2026-01-10T08:00:00Z"),
+    ("2026-01-10 08:00:00", "2026-01-10T08:00:00Z"),
+    ("2026-01-10T08:00:00.123Z", "2026-01-10T08:00:00Z"),
+    ("not a time", "not a time"),
+])
+def test_iso_utc(value, expected):
+    assert iso_utc(value) == expected
