@@ -107,10 +107,10 @@ def run_playbook(tmp_path, play, config, extra_args=(), timeout=TARGET_TIMEOUT):
     process = subprocess.Popen(command, cwd=str(tmp_path), env=playbook_env(tmp_path), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        output, _ = process.communicate(timeout=timeout)
+        output = process.communicate(timeout=timeout)[0]
     except subprocess.TimeoutExpired:
         kill_tree(process)
-        output, _ = process.communicate()
+        output = process.communicate()[0]
         pytest.fail("ansible-playbook did not finish within %d s:\n%s" % (timeout, tail(output)))
     return process.returncode, output.decode(errors="replace"), time.monotonic() - started
 
@@ -144,6 +144,21 @@ def test_target(target, emu, emu_config, tmp_path):
     assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
 
 
+@pytest.mark.parametrize("target", IMAGE_TARGETS)
+def test_target_as_against_a_real_cloud(target, emu, emu_config, tmp_path):
+    """Without emulator_control the targets must run only what is safe on a real account: the emulator plays the
+    cloud here, and its journal must show that nothing was deleted and no control call was needed."""
+    config = {name: value for name, value in emu_config.items() if not name.startswith("emulator_")}
+    config["huawei_iam_endpoint"] = config["huawei_endpoint"]  # the emulator plays IAM too
+    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), config)
+    print("%s without emulator_control: rc %s in %.1f s" % (target, rc, seconds))
+    assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
+    assert "Skipped without the emulator:" in output, tail(output)
+    calls = emu.control.journal()
+    assert calls, "the real-cloud scenarios made no API call"
+    assert [call for call in calls if call["mutating"]] == [], "a real-cloud run must not delete anything"
+
+
 # -- secrets in -vvv output ----------------------------------------------------------------------
 
 def wrong_secret_task(cloud, config, secret, token):
@@ -173,8 +188,9 @@ def test_wrong_secret_stays_secret(cloud, emu, emu_config, tmp_path):
     secret = "itest-secret-%s-%s" % (cloud, uuid.uuid4().hex)
     token = "itest-token-%s-%s" % (cloud, uuid.uuid4().hex)
     emu.control.clear_journal()
-    rc, output, _ = run_playbook(tmp_path, one_play(tasks=wrong_secret_task(cloud, emu_config, secret, token)),
-                                 emu_config, extra_args=["-vvv"], timeout=SHORT_TIMEOUT)
+    rc, output, seconds = run_playbook(tmp_path, one_play(tasks=wrong_secret_task(cloud, emu_config, secret, token)),
+                                       emu_config, extra_args=["-vvv"], timeout=SHORT_TIMEOUT)
+    print("%s wrong secret at -vvv: rc %s in %.1f s" % (cloud, rc, seconds))
     assert rc == 0, tail(output)
     assert "auth_failed" in output
     for value in (secret, token):
@@ -195,7 +211,7 @@ try:
     runpy.run_module("ansible_collections.multicloud.images.plugins.modules.%s_image", run_name="__main__")
 except SystemExit:
     pass
-sys.stderr.write("\\nSDK-MODULES " + json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in %r)) + "\\n")
+sys.stderr.write("\\nSDK-MODULES " + json.dumps(sorted(m for m in sys.modules if m.startswith(%r))) + "\\n")
 """
 
 
