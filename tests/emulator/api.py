@@ -23,6 +23,7 @@ class Request:
     query: str
     headers: Any  # email.message.Message: case-insensitive get() and get_all()
     body: bytes
+    tls: bool = False
 
     def header(self, name, default=None):
         value = self.headers.get(name)
@@ -60,6 +61,10 @@ class Call:
     mutating: bool = False
     fault: Optional[str] = None
     sent_headers: dict = field(default_factory=dict)
+    tls: bool = False
+    applied: bool = False  # the call ran and succeeded on the emulator's side (whatever answer the client got)
+    mutations: list = field(default_factory=list)  # mutate faults applied around this call
+    leaks: list = field(default_factory=list)  # leak-watch hits: [{cloud, label, where}]
 
 
 def as_bool(value, name):

@@ -76,5 +76,20 @@ class ControlClient:
         """Tencent/Alibaba snapshots and Huawei CSBS backups still present (DeleteBindedSnap, delete_backup)."""
         return self._call("GET", "/snapshots", cloud=cloud, account=account)["snapshots"]
 
+    def watch(self, secrets):
+        """Search every API request from now on for these secrets: [{"label", "value", "token": bool}]."""
+        return self._call("POST", "/watch", {"secrets": list(secrets)})
+
+    def leaks(self):
+        """{"watching": [labels], "checked": N, "hits": [{cloud, label, where}]} (never the values)."""
+        return self._call("GET", "/watch")
+
+    def clear_watch(self):
+        return self._call("DELETE", "/watch")
+
+    def tls(self):
+        """{"ca_path": PATH, "ports": {"<cloud>_https": {"handshakes": N, "failures": M}}}."""
+        return self._call("GET", "/tls")
+
     def shutdown(self):
         return self._call("POST", "/shutdown")

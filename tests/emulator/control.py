@@ -1,4 +1,4 @@
-"""The JSON control API: health, journal, reset, images, faults, config, snapshots, shutdown."""
+"""The JSON control API: health, journal, reset, images, faults, config, snapshots, watch, tls, shutdown."""
 import json
 import re
 from urllib.parse import parse_qsl, unquote
@@ -83,6 +83,15 @@ def _route(app, method, path, query, body):
     if path == "/snapshots" and method == "GET":
         with state.lock:
             return {"snapshots": state.export_snapshots(_cloud(query.get("cloud")), query.get("account"))}
+    if path == "/watch" and method == "POST":
+        return app.watch.set(body.get("secrets"))
+    if path == "/watch" and method == "GET":
+        return app.watch.report()
+    if path == "/watch" and method == "DELETE":
+        app.watch.clear()
+        return {"ok": True}
+    if path == "/tls" and method == "GET":
+        return app.tls.report()
     if (method, path) == ("POST", "/shutdown"):
         app.stopped.set()
         return {"ok": True}

@@ -18,16 +18,24 @@ START_TIMEOUT = 30
 
 
 class Emulator:
-    """A running emulator: .ports (the JSON it printed), .control (ControlClient), .keys, .seed."""
+    """A running emulator: .ports (the JSON it printed), .control (ControlClient), .keys, .seed, .ca_path."""
 
     def __init__(self, ports, seed):
         self.ports = ports
         self.control = ControlClient(ports["control"])
         self.seed = seed
         self.keys = default_keys(seed)
+        self.ca_path = ports.get("ca_path")  # None when started with --no-tls
 
     def endpoint(self, cloud):
         return self.ports[cloud]
+
+    def url(self, cloud, https=False):
+        """The cloud's endpoint as a URL: http://127.0.0.1:PORT, or its HTTPS port (https=True)."""
+        address = self.ports[cloud + "_https" if https else cloud]
+        if "://" in address:
+            return address
+        return ("https://" if https else "http://") + address
 
 
 def default_keys(seed):

@@ -34,7 +34,8 @@ class Journal:
             "account": call.account, "region": call.region, "params": redact_params(call.params),
             "dry_run": call.dry_run, "mutating": call.mutating, "status": status, "code": code,
             "request_id": call.request_id, "fault": call.fault, "image_ids": list(call.image_ids),
-            "sent_headers": call.sent_headers,
+            "sent_headers": call.sent_headers, "tls": call.tls, "applied": call.applied,
+            "mutations": list(call.mutations), "leaks": list(call.leaks),
         }
         with self._lock:
             self._seq += 1

@@ -3,14 +3,17 @@ import argparse
 import json
 import os
 import select
+import shutil
 import signal
 import sys
+import tempfile
 
 if __package__ in (None, ""):  # run as a script: make `emulator` importable from tests/
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from emulator import seed as seeds  # noqa: E402
 from emulator import server  # noqa: E402
+from emulator import tls  # noqa: E402
 
 READY_TIMEOUT = 30
 
@@ -21,6 +24,11 @@ def parse_args(argv):
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
     for name in ("tencent", "aliyun", "huawei", "control"):
         parser.add_argument("--%s-port" % name, type=int, default=0, help="0 picks a free port")
+    for name in ("tencent", "aliyun", "huawei"):
+        parser.add_argument("--%s-https-port" % name, type=int, default=0, help="HTTPS port; 0 picks a free port")
+    parser.add_argument("--tls-dir", help="where to write the generated CA (ca.pem) and server key; "
+                        "default: a temporary directory removed at exit")
+    parser.add_argument("--no-tls", action="store_true", help="serve plain HTTP only")
     parser.add_argument("--ports-file", help="also write the ports JSON here")
     parser.add_argument("--background", action="store_true", help="fork, print the ports, exit 0")
     parser.add_argument("--latency-ms", type=int, help="added to every API answer")
@@ -39,8 +47,24 @@ def load_seed(args):
 def serve(args, seed, ready):
     """Listen, call ready(info_line), then block until /shutdown or SIGTERM."""
     app = server.App(seed, verbose=args.verbose)
-    servers, info = server.start(app, args.host, {name: getattr(args, name + "_port")
-                                                  for name in ("tencent", "aliyun", "huawei", "control")})
+    ports = {name: getattr(args, name + "_port") for name in ("tencent", "aliyun", "huawei", "control")}
+    ports.update({name + "_https": getattr(args, name + "_https_port") for name in ("tencent", "aliyun", "huawei")})
+    tls_paths, tls_dir, own_dir = None, args.tls_dir, False
+    if not args.no_tls:
+        if not tls.available():
+            raise ValueError("HTTPS needs the cryptography package (or use --no-tls)")
+        if not tls_dir:
+            tls_dir, own_dir = tempfile.mkdtemp(prefix="emulator-tls-"), True
+        tls_paths = tls.make_certificates(os.path.abspath(tls_dir))
+    try:
+        _serve(args, app, ports, tls_paths, ready)
+    finally:
+        if own_dir:
+            shutil.rmtree(tls_dir, ignore_errors=True)
+
+
+def _serve(args, app, ports, tls_paths, ready):
+    servers, info = server.start(app, args.host, ports, tls_paths)
     info["pid"] = os.getpid()
     line = json.dumps(info)
     if args.ports_file:

@@ -1,5 +1,6 @@
 """The control API, seeding, the journal and run.py itself."""
 import json
+import os
 import subprocess
 import sys
 import time
@@ -40,7 +41,7 @@ def test_health_and_journal_entries(emu):
     sdk.tencent(emu, sts["access_key"], sts["secret_key"], sts["token"]).DeleteImages(request)
     [entry] = emu.control.journal("tencent")
     assert set(entry) == {"seq", "time", "cloud", "action", "method", "path", "account", "region", "params",
-                          "dry_run", "mutating", "status", "code", "request_id", "fault", "image_ids", "sent_headers"}
+                          "dry_run", "mutating", "status", "code", "request_id", "fault", "image_ids", "sent_headers", "tls", "applied", "mutations", "leaks"}
     assert (entry["action"], entry["account"], entry["region"], entry["dry_run"], entry["mutating"]) == (
         "DeleteImages", "100000000001", "ap-guangzhou", True, False)
     assert entry["params"] == {"ImageIds": ["img-emu00002"], "DryRun": True}
@@ -128,8 +129,10 @@ def test_run_py_background_and_shutdown(tmp_path):
                            "--latency-ms", "5"], capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 0, done.stderr
     ports = json.loads(done.stdout)
-    assert set(ports) == {"tencent", "aliyun", "huawei", "control", "pid"}
+    assert set(ports) == {"tencent", "aliyun", "huawei", "control", "pid", "tencent_https", "aliyun_https",
+                          "huawei_https", "ca_path"}
     assert ports["tencent"].startswith("127.0.0.1:") and ports["huawei"].startswith("http://127.0.0.1:")
+    assert ports["huawei_https"].startswith("https://127.0.0.1:") and os.path.isfile(ports["ca_path"])
     assert json.loads(ports_file.read_text()) == ports
     control = ControlClient(ports["control"])
     assert control.health() == {"ok": True} and control.config()["latency_ms"] == 5
@@ -142,6 +145,12 @@ def test_run_py_background_and_shutdown(tmp_path):
         time.sleep(0.1)
     else:
         pytest.fail("the emulator did not stop")
+    for _attempt in range(50):  # the temporary CA directory goes with the process
+        if not os.path.exists(ports["ca_path"]):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the emulator left its CA file behind")
 
 
 @pytest.mark.parametrize("args", [["--seed", "/nonexistent.yml"], ["--host", "0.0.0.0"],
