@@ -86,9 +86,11 @@ class App:
                     self.journal.record(call, None, None)
                     return Response(0, drop=True)
                 if late.kind == "slow":
+                    # Journal first: the call is done, only its answer is late.
+                    self.journal.record(call, response.status, None)
                     time.sleep(late.delay_ms / 1000.0)
-                else:
-                    raise front.fault_error(late.kind, late.code, late.status, late.message)
+                    return response
+                raise front.fault_error(late.kind, late.code, late.status, late.message)
         except ApiError as error:
             code = error.code
             response = front.render_error(call, error)
