@@ -11,7 +11,7 @@ It prints a table with each target met or missed and writes every figure to OUT/
 (plus the playbooks, their output and the per-task timings).
 
   python scripts/bench_lib/bench.py --work DIR [--images 200] [--clouds tencent,aliyun,huawei] [--latency-ms 50]
-        [--loop-images N | --no-loop] [--single-repeats 5] [--timeout 1800] [--out scripts/bench-output]
+        [--loop-images N | --no-loop] [--single-repeats 5] [--timeout 1800] [--out tests/output/bench]
 """
 
 import argparse
@@ -346,8 +346,7 @@ def bench_single(runner, cloud, repeats):
 
     return {"rc": rc, "ping": median("ping"), "delete": median("delete one image"),
             "delete_nowait": median("delete one image, wait false"),
-            "calls_per_wait_task": None if not repeats else round(
-                sum(1 for _ in calls) / float(repeats), 1),
+            "calls": len(calls),
             "left": len(runner.remaining(cloud, ids)[0])}
 
 
@@ -660,8 +659,8 @@ def summarise(results):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Scale benchmark of the image modules against the emulator.")
     parser.add_argument("--work", required=True, help="scratch directory (scripts/bench makes and removes it)")
-    parser.add_argument("--out", default=os.path.join(ROOT, "scripts", "bench-output"),
-                        help="where results.json and the logs go (default scripts/bench-output)")
+    parser.add_argument("--out", default=os.path.join(ROOT, "tests", "output", "bench"),
+                        help="where results.json, report.txt and the logs go (default tests/output/bench)")
     parser.add_argument("--images", type=int, default=200, help="images per cloud for the one-task delete (200)")
     parser.add_argument("--clouds", default=",".join(CLOUDS), help="comma-separated subset of " + ",".join(CLOUDS))
     parser.add_argument("--latency-ms", type=int, default=50, help="emulator latency added to every API call (50)")
