@@ -45,8 +45,12 @@ def unique(items):
     return out
 
 
-def run_parallel(func, items, workers):
-    """Run ``func(item)`` for each item on up to ``workers`` threads; return [(item, result, error)]."""
+def run_parallel(func, items, workers, pool=None):
+    """Run ``func(item)`` for each item on up to ``workers`` threads; return [(item, result, error)].
+
+    With ``pool`` (a ThreadPoolExecutor kept for the whole task) the same threads, and so the same
+    per-thread SDK clients and their connections, serve every phase.
+    """
     def guarded(item):
         try:
             return item, func(item), None
@@ -56,6 +60,8 @@ def run_parallel(func, items, workers):
     workers = max(1, min(int(workers), len(items) or 1))
     if workers == 1:
         return [guarded(item) for item in items]
+    if pool is not None:
+        return list(pool.map(guarded, items))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(guarded, items))
 
@@ -85,6 +91,8 @@ class ImageDeletion:
         self.already_absent = []
         self.request_ids = []
         self.images = {}
+        self.pool = None
+        self.order = list(self.image_ids)
 
     # -- result ----------------------------------------------------------------------------
     def result(self, blocked=None):
@@ -108,7 +116,17 @@ class ImageDeletion:
                 self.request_ids.append(request_id)
 
     # -- lifecycle -------------------------------------------------------------------------
+    def parallel(self, func, items):
+        return run_parallel(func, items, self.max_concurrency, self.pool)
+
     def run(self):
+        self.pool = ThreadPoolExecutor(max_workers=self.max_concurrency)
+        try:
+            return self._run()
+        finally:
+            self.pool.shutdown(wait=True)
+
+    def _run(self):
         self.order = list(self.image_ids)
         self.resolve()
         candidates = [i for i in self.order if i in self.images and i not in self.already_absent]
@@ -131,7 +149,7 @@ class ImageDeletion:
         """Describe every id (batched) and add the account's own images named in ``names``."""
         found = {}
         batches = chunks(self.image_ids, self.adapter.describe_batch_size)
-        for batch, images, error in run_parallel(self.adapter.describe, batches, self.max_concurrency):
+        for batch, images, error in self.parallel(self.adapter.describe, batches):
             if error is not None:
                 raise DeletionFailed("Could not describe images %s: %s" % (", ".join(batch), error.describe()),
                                      self.result(), error)
@@ -178,7 +196,7 @@ class ImageDeletion:
             except CloudError as error:
                 return self._narrow(batch, error, check)
 
-        for batch, found, error in run_parallel(check, chunks(ids, self.batch_size), self.max_concurrency):
+        for batch, found, error in self.parallel(check, chunks(ids, self.batch_size)):
             if error is not None:
                 raise DeletionFailed(
                     "Pre-flight check (DryRun) of %s failed, nothing was deleted: %s"
@@ -263,7 +281,7 @@ class ImageDeletion:
                 self.deleted.extend(batch)
             return None
 
-        run_parallel(delete, chunks(ids, self.batch_size), self.max_concurrency)
+        self.parallel(delete, chunks(ids, self.batch_size))
         if failures:
             self.fail_after_deletes(ids, failures)
 
@@ -287,12 +305,11 @@ class ImageDeletion:
         """Poll the deleted ids with batched describes until none is left, within wait_timeout."""
         deadline = self.clock() + self.wait_timeout
         pending = list(ids)
-        interval = 0.5
+        interval = 0.2
         while True:
             still = []
-            for batch, images, error in run_parallel(self.adapter.describe,
-                                                     chunks(pending, self.adapter.describe_batch_size),
-                                                     self.max_concurrency):
+            for batch, images, error in self.parallel(self.adapter.describe,
+                                                       chunks(pending, self.adapter.describe_batch_size)):
                 if error is not None:
                     raise DeletionFailed("Images were deleted but waiting for them failed: %s" % error.describe(),
                                          self.result(), error)
