@@ -168,6 +168,10 @@ def secret_findings(texts, journal=None, leaks=None):
 
 # -- in-process module runs ---------------------------------------------------------------------------------------
 
+class Unrepresentable(Exception):
+    """Args that Ansible's own module-args encoder refuses: they can never reach a module."""
+
+
 class ModuleRun:
     def __init__(self, result, rc, stdout, stderr, error):
         self.result = result  # the exit JSON (None if there was none)
@@ -199,7 +203,20 @@ def run_module(cloud, args, check_mode=False, diff=False, info=False):
     full = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
     out, err = io.StringIO(), io.StringIO()
     rc, error = None, None
-    with patch_module_args(full), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    try:
+        # The controller refuses what is not valid UTF-8 (lone surrogates) in playbooks and extra vars alike.
+        json.dumps(full, ensure_ascii=False, default=str).encode("utf-8")
+    except (UnicodeError, ValueError) as exc:
+        raise Unrepresentable(repr(exc))
+    patch = patch_module_args(full)
+    try:
+        patch.__enter__()
+    except Exception as exc:
+        raise Unrepresentable(repr(exc))
+    with contextlib.ExitStack() as stack:
+        stack.push(patch)
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
         try:
             main()
             error = "main() returned without exit_json/fail_json"
