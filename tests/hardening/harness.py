@@ -166,6 +166,17 @@ def secret_findings(texts, journal=None, leaks=None):
     return found
 
 
+def crashed(result):
+    """Whether a task result is a module crash (an uncaught exception) rather than the module's own answer.
+
+    ansible-core 2.19 reports a crash as msg "Task failed: Module failed: <exception>" (older: MODULE FAILURE with
+    module_stderr), and every failed result carries "exception": "(traceback unavailable)" unless tracebacks are on.
+    """
+    msg = str(result.get("msg", ""))
+    return ("module_stderr" in result or "MODULE FAILURE" in msg or msg.startswith("Task failed: Module failed")
+            or "Traceback (most recent call last)" in str(result.get("exception", "")))
+
+
 # -- in-process module runs ---------------------------------------------------------------------------------------
 
 class Unrepresentable(Exception):
