@@ -238,10 +238,14 @@ class ImageInfoModule(CloudModule):
     def validate(self):
         p = self.params
         p["image_ids"] = [i.strip() if isinstance(i, str) else i for i in (p.get("image_ids") or [])]
+        p["image_ids"] = list(dict.fromkeys(p["image_ids"]))
         bad = self.adapter_cls.bad_ids(p["image_ids"])
         if bad:
-            raise ConfigurationError("%d image id(s) are not %s image ids (%s): %s" % (
-                len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad)))
+            message = "%d image id(s) are not %s image ids (%s): %s" % (
+                len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad))
+            self.module.fail_json(msg=message, error={"category": MALFORMED_ID, "code": None, "message": message,
+                                                      "request_id": None, "http_status": None},
+                                  **self.failure_defaults())
         self.name_regex = None
         if p.get("name_regex") is not None:
             try:

@@ -178,19 +178,18 @@ class HuaweiAdapter(ImageAdapter):
         return found
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
-        fields = {}
-        if image_type != "all":
-            fields["imagetype"] = {"private": "private", "shared": "shared", "public": "gold"}[image_type]
+        types = {"private": ["private"], "shared": ["shared"], "public": ["gold", "market"], "all": [None]}[image_type]
         if image_ids:
-            images = [i for i in (self.show(x) for x in image_ids) if i]
-            if image_type != "all":
-                images = [i for i in images if i.get("image_type") == fields["imagetype"]]
-        elif names:
-            images = []
-            for name in names:
-                images.extend(i for i in self._list_pages(name=name, **fields) if i["name"] == name)
+            images = [i for i in (self.show(x) for x in unique_ids(image_ids)) if i]
         else:
-            images = self._list_pages(**fields)
+            images = []
+            for imagetype in types:
+                fields = {"imagetype": imagetype} if imagetype else {}
+                if names:
+                    for name in names:
+                        images.extend(i for i in self._list_pages(name=name, **fields) if i["name"] == name)
+                else:
+                    images.extend(self._list_pages(**fields))
         if tags:
             images = [i for i in images if all(i["tags"].get(k) == v for k, v in tags.items())]
         return images
@@ -227,6 +226,11 @@ class HuaweiAdapter(ImageAdapter):
             return self._local.request_id
 
         return self.invoke("GlanceDeleteImage", send, image_id=image_id, mutating=True, deletes=True)
+
+
+def unique_ids(ids):
+    seen = set()
+    return [i for i in ids if not (i in seen or seen.add(i))]
 
 
 def normalize(raw):
