@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, example, given, reject, settings, strategies
 from .harness import ACCOUNT, CLOUD_NAMES, REGIONS, Unrepresentable, run_module, secret_findings
 
 SCALE = float(os.environ.get("HARDENING_EXAMPLES_SCALE", "1"))
-EXAMPLES = {"invalid": 60, "oracle": 40, "hostile": 50}
+EXAMPLES = {"invalid": 100, "oracle": 50, "hostile": 100}
 COUNTS = {}  # (property, cloud) -> examples run; written to tests/output/hardening/summary.json
 
 
@@ -127,10 +127,10 @@ def base_args(hx, cloud):
     return dict(hx.connection(cloud, sts=False), state="absent", retries=0, timeout=5, rate_limit=1000.0)
 
 
-def run_and_check_basics(hx, cloud, args, check_mode=False):
+def run_and_check_basics(hx, cloud, args, check_mode=False, diff=False):
     hx.control.clear_journal()
     try:
-        run = run_module(cloud, args, check_mode=check_mode)
+        run = run_module(cloud, args, check_mode=check_mode, diff=diff)
     except Unrepresentable:
         reject()  # Ansible could not even hand these args to a module (e.g. lone surrogates): not the module's case
     assert run.error is None, "traceback or no JSON:\n%s" % run.error
@@ -237,15 +237,15 @@ def well_formed_inputs(draw, cloud):
 @pytest.mark.parametrize("cloud", CLOUD_NAMES)
 def test_well_formed_input_matches_the_oracle(hx, cloud):
     @profile("oracle")
-    @given(data=well_formed_inputs(cloud), check_mode=st.booleans())
-    def prop(data, check_mode):
+    @given(data=well_formed_inputs(cloud), check_mode=st.booleans(), diff=st.booleans())
+    def prop(data, check_mode, diff):
         ids, names, options = data
         count("oracle", cloud)
         hx.reset(delete_polls=0)
         before = hx.images(cloud)
         plan = expected(cloud, before, ids, names, options)
         args = dict(base_args(hx, cloud), image_ids=ids, names=names or None, **options)
-        run = run_and_check_basics(hx, cloud, args, check_mode)
+        run = run_and_check_basics(hx, cloud, args, check_mode, diff)
         result = run.result
         by = dict((v, [i for i, w in plan.items() if w == v]) for v in ("absent", "blocked", "late", "deletable"))
         mutations = mutating_calls(hx, cloud)
@@ -277,6 +277,11 @@ def test_well_formed_input_matches_the_oracle(hx, cloud):
                     assert after.get(image_id) == before[image_id], context
         if check_mode:
             assert mutations == [], context
+        if diff and not run.failed:
+            # The diff shows exactly the images being deleted, as they were.
+            assert [i["id"] for i in result["diff"]["before"]["images"]] == result["deleted"], context
+            assert result["diff"]["after"] == {"images": []}, context
+        assert [i["id"] for i in result["images"]] == result["deleted"], context
 
     prop()
 
