@@ -453,11 +453,15 @@ _CONCURRENT = {}
 def concurrent_outcome(hx, workdir):
     if _CONCURRENT:
         return _CONCURRENT
-    hx.reset(latency_ms=150)
+    hx.reset(latency_ms=20)
     ids = {cloud: make_ids(cloud, 50, 6) for cloud in CLOUD_NAMES}
     sets = {}
     for cloud in CLOUD_NAMES:
         hx.control.add_images(cloud, [{"id": i, "name": "hx-concurrent-%d" % n} for n, i in enumerate(ids[cloud])])
+        # Each run's first describe is read at once but answered 2 s late: as long as the two playbooks start within
+        # 2 s of each other, both see every image available, and both go on to delete the shared ones.
+        hx.control.add_fault(cloud=cloud, action="ListImages" if cloud == "huawei" else "DescribeImages",
+                             kind="slow", delay_ms=2000, phase="after", times=2)
         # Both runs start with the shared images, so they reach them at the same moment.
         sets[cloud] = ([ids[cloud][2], ids[cloud][3], ids[cloud][0], ids[cloud][1]],
                        [ids[cloud][2], ids[cloud][3], ids[cloud][4], ids[cloud][5]])
@@ -477,6 +481,7 @@ def concurrent_outcome(hx, workdir):
             env[names[1]] = args.pop("security_token")
         handles.append(start_playbook(workdir, "concurrent-%d" % n, tasks, env=env))
     runs = [finish_playbook(handle) for handle in handles]
+    settle(hx)
     journal = hx.control.journal()
     _CONCURRENT.update(runs=runs, ids=ids, sets=sets, journal=journal,
                        images={cloud: hx.images(cloud) for cloud in CLOUD_NAMES},
