@@ -8,7 +8,7 @@ import threading
 
 from .seed import CLOUD_FIELDS, COMMON_FIELDS, with_state_key
 
-KINDS = ("throttle", "server_error", "drop", "slow", "error", "mutate")
+KINDS = ("throttle", "server_error", "drop", "slow", "error", "mutate", "hold")
 PHASES = ("before", "after")
 ACTIONS = {
     "tencent": ("DescribeImages", "DeleteImages"),
@@ -47,6 +47,7 @@ class Fault:
         self.target = spec.pop("target", None)
         self.set = spec.pop("set", None)
         self.delete = spec.pop("delete", False)
+        self.count = spec.pop("count", None)
         if spec:
             raise FaultError("unknown fault keys: %s" % ", ".join(sorted(spec)))
         if self.cloud not in ACTIONS:
@@ -66,6 +67,13 @@ class Fault:
             raise FaultError("status must be an HTTP status code")
         if self.kind == "slow":
             self.delay_ms = 1000 if self.delay_ms is None else self.delay_ms
+        if self.kind == "hold":
+            self.delay_ms = 10000 if self.delay_ms is None else self.delay_ms
+            self.count = 2 if self.count is None else self.count
+            if not isinstance(self.count, int) or isinstance(self.count, bool) or not 2 <= self.count <= 100:
+                raise FaultError("count must be an integer from 2 to 100")
+        elif self.count is not None:
+            raise FaultError("count belongs to hold faults")
         if self.delay_ms is not None and not (isinstance(self.delay_ms, int) and 0 <= self.delay_ms <= MAX_DELAY_MS):
             raise FaultError("delay_ms must be an integer from 0 to %d" % MAX_DELAY_MS)
         if self.kind == "mutate":
@@ -86,6 +94,17 @@ class Fault:
             raise FaultError("target, set and delete belong to mutate faults")
         self.seen = 0
         self.fired = 0
+        self._gate = threading.Condition()
+        self._arrived = 0
+
+    def hold(self):
+        """Wait until `count` calls have arrived at this fault (each group of `count` goes on together), at most
+        delay_ms; return whether the group was complete."""
+        with self._gate:
+            self._arrived += 1
+            group_end = ((self._arrived - 1) // self.count + 1) * self.count
+            self._gate.notify_all()
+            return self._gate.wait_for(lambda: self._arrived >= group_end, timeout=self.delay_ms / 1000.0)
 
     def matches(self, call):
         return (self.cloud == call.cloud and self.action in (None, call.action)
@@ -101,6 +120,8 @@ class Fault:
                "times": self.times, "after": self.after, "code": self.code, "status": self.status,
                "message": self.message, "delay_ms": self.delay_ms, "seen": self.seen, "fired": self.fired,
                "phase": self.phase, "mutating": self.mutating, "dry_run": self.dry_run}
+        if self.kind == "hold":
+            out["count"] = self.count
         if self.kind == "mutate":
             out.update(target=self.target, set=self.set, delete=self.delete)
         return out

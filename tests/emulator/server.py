@@ -71,6 +71,8 @@ class App:
                     return Response(0, drop=True)
                 elif fault.kind == "slow":
                     time.sleep(fault.delay_ms / 1000.0)
+                elif fault.kind == "hold":
+                    fault.hold()
                 else:
                     raise front.fault_error(fault.kind, fault.code, fault.status, fault.message)
             with self.state.lock:
@@ -85,10 +87,13 @@ class App:
                 if late.kind == "drop":
                     self.journal.record(call, None, None)
                     return Response(0, drop=True)
-                if late.kind == "slow":
+                if late.kind in ("slow", "hold"):
                     # Journal first: the call is done, only its answer is late.
                     self.journal.record(call, response.status, None)
-                    time.sleep(late.delay_ms / 1000.0)
+                    if late.kind == "slow":
+                        time.sleep(late.delay_ms / 1000.0)
+                    else:
+                        late.hold()
                     return response
                 raise front.fault_error(late.kind, late.code, late.status, late.message)
         except ApiError as error:

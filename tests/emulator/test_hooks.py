@@ -138,3 +138,37 @@ def test_leak_watch_sees_percent_encoded_and_misplaced_tokens(emu):
     client = sdk.aliyun(emu)
     client.describe_images(ali.DescribeImagesRequest(region_id=sdk.ALIYUN_REGION, image_name=sts["token"] + "/x"))
     assert emu.control.leaks()["hits"] == [{"cloud": "aliyun", "label": "token", "where": "request line"}]
+
+
+def test_hold_lets_calls_go_on_together(emu):
+    import threading
+    import time
+
+    emu.control.add_fault(cloud="tencent", action="DescribeImages", kind="hold", count=2, phase="after", times=2,
+                          delay_ms=5000)
+    done = []
+
+    def describe():
+        request = tc.DescribeImagesRequest()
+        request.ImageIds = ["img-emu00001"]
+        sdk.tencent(emu).DescribeImages(request)
+        done.append(time.monotonic())
+
+    first = threading.Thread(target=describe)
+    first.start()
+    time.sleep(0.5)
+    assert done == []  # held until a second call arrives
+    second = threading.Thread(target=describe)
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert len(done) == 2 and abs(done[0] - done[1]) < 0.4
+    assert [c["fault"] for c in emu.control.journal()] == ["hold", "hold"]
+    emu.control.add_fault(cloud="aliyun", kind="hold", count=2, delay_ms=300)  # alone: goes on after delay_ms
+    started = time.monotonic()
+    aliyun_delete(emu)
+    assert 0.3 <= time.monotonic() - started < 3
+    with pytest.raises(ControlError):
+        emu.control.add_fault(cloud="aliyun", kind="hold", count=1)
+    with pytest.raises(ControlError):
+        emu.control.add_fault(cloud="aliyun", kind="drop", count=2)
