@@ -31,4 +31,4 @@ for path in (COLLECTIONS_ROOT, TESTS):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from emulator.fixtures import emu, emulator  # noqa: E402,F401  (fixtures for every test)
+from emulator.fixtures import emu, emulator  # noqa: E402,F401 pylint: disable=unused-import,wrong-import-position

@@ -85,8 +85,9 @@ class RateLimiter:
                 now = self.clock()
                 self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
                 self.updated = now
-                if self.tokens >= 1.0:
-                    self.tokens -= 1.0
+                # A small tolerance: float rounding must not leave a wait too short to move the clock.
+                if self.tokens >= 1.0 - 1e-6:
+                    self.tokens = max(0.0, self.tokens - 1.0)
                     return
-                wait = (1.0 - self.tokens) / self.rate
+                wait = max((1.0 - self.tokens) / self.rate, 1e-4)
             self.sleep(wait)

@@ -16,7 +16,7 @@ description:
     (100 per page, every status, not only Available), and returns them normalized the same way as the other clouds' info modules.
   - Never fails because nothing matches; returns an empty list.
 author:
-  - multicloud.images contributors
+  - multicloud.images contributors (@multicloud)
 extends_documentation_fragment:
   - multicloud.images.aliyun
   - multicloud.images.image_info

@@ -16,7 +16,7 @@ description:
     with markers, and returns them normalized the same way as the other clouds' info modules.
   - Never fails because nothing matches; returns an empty list.
 author:
-  - multicloud.images contributors
+  - multicloud.images contributors (@multicloud)
 extends_documentation_fragment:
   - multicloud.images.huawei
   - multicloud.images.image_info

@@ -17,7 +17,7 @@ description:
   - Selects images by id or by exact name, checks every one before deleting any, and reports each image that cannot
     be deleted with its reason.
 author:
-  - multicloud.images contributors
+  - multicloud.images contributors (@multicloud)
 extends_documentation_fragment:
   - multicloud.images.tencent
   - multicloud.images.image

@@ -16,7 +16,7 @@ description:
     (100 per call), and returns them normalized the same way as the other clouds' info modules.
   - Never fails because nothing matches; returns an empty list.
 author:
-  - multicloud.images contributors
+  - multicloud.images contributors (@multicloud)
 extends_documentation_fragment:
   - multicloud.images.tencent
   - multicloud.images.image_info

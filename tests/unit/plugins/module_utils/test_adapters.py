@@ -38,7 +38,7 @@ def make(emu, cloud, secret=None, retries=2, **extra):
 
 
 def calls(emu, cloud):
-    return [c for c in emu.control.journal(cloud=cloud)]
+    return list(emu.control.journal(cloud=cloud))
 
 
 @pytest.mark.parametrize("cloud", sorted(ADAPTERS))

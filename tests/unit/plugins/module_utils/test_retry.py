@@ -95,7 +95,7 @@ def test_on_retry_sees_each_retry():
 def test_rate_limiter_spaces_requests():
     time_ = FakeTime()
     limiter = RateLimiter(10, burst=1, clock=time_.clock, sleep=time_.sleep)
-    for _ in range(21):
+    for dummy in range(21):
         limiter.acquire()
     # the first is free, the next 20 each wait 1/10 s
     assert time_.now == pytest.approx(2.0)
@@ -104,7 +104,7 @@ def test_rate_limiter_spaces_requests():
 def test_rate_limiter_disabled():
     time_ = FakeTime()
     limiter = RateLimiter(None, clock=time_.clock, sleep=time_.sleep)
-    for _ in range(100):
+    for dummy in range(100):
         limiter.acquire()
     assert time_.sleeps == []
 
@@ -113,7 +113,7 @@ def test_rate_limiter_is_shared_by_threads():
     limiter = RateLimiter(200, burst=1)
     import time
     start = time.monotonic()
-    threads = [threading.Thread(target=lambda: [limiter.acquire() for _ in range(10)]) for _ in range(4)]
+    threads = [threading.Thread(target=lambda: [limiter.acquire() for dummy in range(10)]) for dummy2 in range(4)]
     for t in threads:
         t.start()
     for t in threads:
