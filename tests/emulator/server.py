@@ -226,7 +226,7 @@ def start(app, host="127.0.0.1", ports=None, tls_paths=None):
     servers = {}
     try:
         for name in names:
-            cloud = name.split("_")[0]
+            cloud = name.split("_", maxsplit=1)[0]
             attrs = {"app": app}
             if name == "control":
                 attrs["answer"] = lambda self, r: control.handle(self.app, r)

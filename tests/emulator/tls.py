@@ -4,6 +4,7 @@ Made at start with the ``cryptography`` package (installed with the cloud SDKs);
 to ``ca.pem`` in the TLS directory so clients can trust it (``ca_path``). Keys are EC P-256: quick to make.
 """
 import datetime
+import importlib.util
 import ipaddress
 import os
 import ssl
@@ -15,11 +16,7 @@ KEY_FILE = "server.key"
 
 
 def available():
-    try:
-        import cryptography  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("cryptography") is not None
 
 
 def make_certificates(directory, hosts=("127.0.0.1", "localhost")):

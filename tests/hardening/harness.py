@@ -321,7 +321,8 @@ def start_playbook(workdir, name, tasks, env=None, verbosity="-vvv", play_extra=
     with open(path, "w", encoding="utf-8") as handle:
         yaml.safe_dump([play], handle, sort_keys=False, allow_unicode=True)
     results = os.path.join(run_dir, "results.jsonl")
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory(os.path.join(run_dir, "hosts.ini")), path] + ([verbosity] if verbosity else [])
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+               "-i", inventory(os.path.join(run_dir, "hosts.ini")), path] + ([verbosity] if verbosity else [])
     stdout = open(os.path.join(run_dir, "stdout.txt"), "w+", encoding="utf-8")
     stderr = open(os.path.join(run_dir, "stderr.txt"), "w+", encoding="utf-8")
     process = subprocess.Popen(command, cwd=run_dir, env=playbook_env(results, env), stdout=stdout, stderr=stderr,
