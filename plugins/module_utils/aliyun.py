@@ -12,8 +12,9 @@ import re
 from .adapter import ImageAdapter, iso_utc
 from .errors import BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, classify
 
-# DescribeImages answers only Available images unless Status says otherwise; name lookups must see every state.
-ALL_STATUSES = "Creating,Waiting,Available,UnAvailable,CreateFailed,Deprecated"
+# DescribeImages answers only Available images unless Status says otherwise; lookups must see every state,
+# images being deleted included (so that wait waits for them): Status=All.
+ALL_STATUSES = "All"
 STATES = {
     "Available": "available", "Creating": "creating", "Waiting": "creating", "UnAvailable": "unavailable",
     "CreateFailed": "failed", "Deprecated": "deprecated", "Deleting": "deleting",

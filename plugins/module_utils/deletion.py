@@ -313,7 +313,8 @@ class ImageDeletion:
                 if error is not None:
                     raise DeletionFailed("Images were deleted but waiting for them failed: %s" % error.describe(),
                                          self.result(), error)
-                still.extend(i for i in batch if i in images and images[i].get("state") != "deleted")
+                # Gone means the describe no longer returns it: a "deleted" record still shown counts as pending.
+                still.extend(i for i in batch if i in images)
             pending = still
             if not pending:
                 return

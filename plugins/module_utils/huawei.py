@@ -163,12 +163,16 @@ class HuaweiAdapter(ImageAdapter):
             return dict((i["id"], i) for i in found if i)
         wanted = set(ids)
         found = dict((i["id"], i) for i in self._list_pages(imagetype="private") if i["id"] in wanted)
-        # Ids that are not among the private images may still exist as public or shared images:
-        # look them up one by one so the pre-flight can say so, instead of calling them absent.
-        for image_id in [i for i in ids if i not in found]:
-            image = self.show(image_id)
-            if image:
-                found[image_id] = image
+        # Ids that are not among the private images may still exist as shared or public images. A few are
+        # looked up one by one; more are looked for in one listing of the images shared with the project
+        # (public images are too many to list: such ids are then reported absent, never deleted).
+        missing = [i for i in ids if i not in found]
+        if len(missing) <= SINGLE_LOOKUPS:
+            extra = [self.show(i) for i in missing]
+        else:
+            wanted_missing = set(missing)
+            extra = [i for i in self._list_pages(imagetype="shared") if i["id"] in wanted_missing]
+        found.update((i["id"], i) for i in extra if i)
         return found
 
     def find_by_names(self, names):
