@@ -14,7 +14,8 @@ options:
     description:
       - Alibaba Cloud access key ID.
       - Falls back to the environment variables C(ALIBABA_CLOUD_ACCESS_KEY_ID), then C(ALICLOUD_ACCESS_KEY) (the first one set wins).
-      - Give both O(access_key) and O(secret_key), or neither. When neither is given, the SDK's default credential chain (C(~/.alibabacloud/credentials), then an ECS RAM role) is used.
+      - Give both O(access_key) and O(secret_key), or neither.
+      - When neither is given, the SDK's default credential chain (C(~/.alibabacloud/credentials), then an ECS RAM role) is used.
       - Partial keys (one without the other) fail before any API call.
     type: str
     aliases: [access_key_id]

@@ -63,4 +63,3 @@ notes:
     "not found" (someone else deleted the image meanwhile) counts as already absent.
   - Modules keep no local state, so any number may run at once against the same account.
 """
-

@@ -14,7 +14,8 @@ options:
     description:
       - Tencent Cloud access key ID.
       - Falls back to the environment variable C(TENCENTCLOUD_SECRET_ID).
-      - Give both O(access_key) and O(secret_key), or neither. When neither is given, the SDK's credential chain (C(~/.tencentcloud/credentials), then a CVM role) is used.
+      - Give both O(access_key) and O(secret_key), or neither.
+      - When neither is given, the SDK's credential chain (C(~/.tencentcloud/credentials), then a CVM role) is used.
       - Partial keys (one without the other) fail before any API call.
     type: str
     aliases: [secret_id]

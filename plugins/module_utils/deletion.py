@@ -308,8 +308,8 @@ class ImageDeletion:
         interval = 0.2
         while True:
             still = []
-            for batch, images, error in self.parallel(self.adapter.describe,
-                                                       chunks(pending, self.adapter.describe_batch_size)):
+            batches = chunks(pending, self.adapter.describe_batch_size)
+            for batch, images, error in self.parallel(self.adapter.describe, batches):
                 if error is not None:
                     raise DeletionFailed("Images were deleted but waiting for them failed: %s" % error.describe(),
                                          self.result(), error)

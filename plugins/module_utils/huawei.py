@@ -142,7 +142,7 @@ class HuaweiAdapter(ImageAdapter):
             images = {}
             marker = None
             try:
-                for _ in range(MAX_PAGES):
+                for dummy in range(MAX_PAGES):
                     request = ListImagesRequest(limit=PAGE_SIZE, marker=marker, **fields)
                     body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
                     page = body.get("images") or []
@@ -243,7 +243,7 @@ def normalize(raw):
     tags = {}
     for tag in raw.get("tags") or []:
         # IMS tags are "key.value" strings (Glance tags carry no separate value).
-        key, _, value = str(tag).partition(".")
+        key, dummy, value = str(tag).partition(".")
         tags[key] = value
     size_gb = raw.get("min_disk")
     return {

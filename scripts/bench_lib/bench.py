@@ -417,7 +417,7 @@ def import_seconds(runner, module, after="", repeats=3):
     code = ("import time\n%s\nstarted = time.perf_counter()\nimport %s\nprint(time.perf_counter() - started)"
             % ("import " + after if after else "", module))
     values = []
-    for _ in range(repeats):
+    for dummy in range(repeats):
         proc = subprocess.run([runner.python, "-c", code], cwd=runner.work, env=runner.env(PYTHONPATH=runner.farm),
                               capture_output=True, text=True, timeout=120, check=False)
         try:
@@ -448,8 +448,8 @@ def bench_startup(runner, clouds):
                           "sdk_modules_imported": sdks, "msg": str(result.get("msg"))[:160]}
         good_args = dict(conn, state="absent", image_ids=[SAMPLE_IDS[cloud]])
         seconds, result, sdks = run_module(runner, cloud, good_args)
-        times = [run_module(runner, cloud, good_args, importtime=False)[0] for _ in range(3)]
-        bad_times = [run_module(runner, cloud, cases["malformed id"], importtime=False)[0] for _ in range(3)]
+        times = [run_module(runner, cloud, good_args, importtime=False)[0] for dummy in range(3)]
+        bad_times = [run_module(runner, cloud, cases["malformed id"], importtime=False)[0] for dummy in range(3)]
         out[cloud] = {
             "argument_errors": bad,
             "valid_run": {"failed": bool(result.get("failed")), "already_absent": result.get("already_absent"),
