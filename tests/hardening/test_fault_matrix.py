@@ -88,10 +88,10 @@ class Cell:
 
 
 def assert_success(cell, deleted, already_absent=()):
-    assert not cell.failed, cell.describe()
-    assert cell.result["deleted"] == list(deleted), cell.describe()
-    assert cell.result["already_absent"] == list(already_absent), cell.describe()
-    assert cell.result["changed"] is bool(deleted)
+    got = (not cell.failed, cell.result.get("deleted"), cell.result.get("already_absent"), cell.result.get("changed"))
+    want = (True, list(deleted), list(already_absent), bool(deleted))
+    assert got == want, "expected (ok, deleted, already_absent, changed) = %r, got %r; blocked: %s; msg: %s" % (
+        want, got, [(b["id"], b["code"]) for b in cell.result.get("blocked", [])], cell.result.get("msg", "")[:300])
 
 
 def fired(cell, **match):
@@ -440,9 +440,26 @@ def test_fault_matrix(hx, hx_workdir, scenario, cloud):
     outcome = matrix_outcome(hx, hx_workdir)
     cell = outcome["cells"][(scenario.name, cloud)]
     ids = scenario_ids(scenario)[cloud]
-    scenario.check(cloud, ids, cell)
-    check_invariants(cloud, ids, cell, outcome["run"])
-    assert [f for f in outcome["findings"] if f.split()[0] in (cloud, "a")] == [], outcome["findings"]
+    problems = []
+    for check in (lambda: scenario.check(cloud, ids, cell), lambda: check_invariants(cloud, ids, cell, outcome["run"])):
+        try:
+            check()
+        except AssertionError as error:  # report the scenario's expectation and the invariants together
+            problems.append(str(error).split("\n")[0][:1500])
+    leaks = [f for f in outcome["findings"] if f.split()[0] in (cloud, "a")]
+    assert not problems and not leaks, "\n".join(problems + leaks) + "\n" + cell.describe()
+
+
+def test_no_unintended_deletion(hx, hx_workdir):
+    """Over the whole matrix run: every delete that really ran was for an image its task asked to delete."""
+    outcome = matrix_outcome(hx, hx_workdir)
+    requested = {}
+    for scenario in SCENARIOS:
+        for cloud, ids in scenario_ids(scenario).items():
+            requested.setdefault(cloud, set()).update(ids)
+    applied = [c for cell in outcome["cells"].values() for c in cell.journal if c["mutating"] and c["applied"]]
+    stray = [c for c in applied if not set(c["image_ids"]) <= requested[c["cloud"]]]
+    assert applied and stray == [], stray
 
 
 # -- two playbooks deleting overlapping sets at the same time ---------------------------------------------------------
