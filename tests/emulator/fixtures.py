@@ -52,8 +52,9 @@ def start(seed_file=DEFAULT_SEED_FILE, extra_args=()):
     """Start run.py as a subprocess; return (process, ports). Its stderr goes to a temporary file."""
     env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
     stderr = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, RUN_PY, "--seed", seed_file, *extra_args], stdout=subprocess.PIPE,
-                               stderr=stderr, env=env)
+    # --parent-pid: if this test process is killed (a timeout, an OOM kill), the emulator stops by itself.
+    process = subprocess.Popen([sys.executable, RUN_PY, "--seed", seed_file, "--parent-pid", str(os.getpid()),
+                                *extra_args], stdout=subprocess.PIPE, stderr=stderr, env=env)
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         ready = selector.select(START_TIMEOUT)

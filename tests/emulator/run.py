@@ -29,6 +29,8 @@ def parse_args(argv):
     parser.add_argument("--tls-dir", help="where to write the generated CA (ca.pem) and server key; "
                         "default: a temporary directory removed at exit")
     parser.add_argument("--no-tls", action="store_true", help="serve plain HTTP only")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process ends (test runners pass their own pid, "
+                        "so that a killed test run leaves no emulator behind)")
     parser.add_argument("--ports-file", help="also write the ports JSON here")
     parser.add_argument("--background", action="store_true", help="fork, print the ports, exit 0")
     parser.add_argument("--latency-ms", type=int, help="added to every API answer")
@@ -74,8 +76,21 @@ def _serve(args, app, ports, tls_paths, ready):
     signal.signal(signal.SIGINT, lambda signum, frame: app.stopped.set())
     ready(line)
     while not app.stopped.wait(0.5):
-        pass
+        if args.parent_pid and not _alive(args.parent_pid):
+            break
     server.stop(servers)
+
+
+def _alive(pid):
+    if os.getppid() != pid and os.getppid() == 1:
+        return False  # re-parented: our parent is gone (a reused pid does not fool this)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_background(args, seed):

@@ -159,3 +159,24 @@ def test_run_py_refuses(args):
     done = subprocess.run([sys.executable, fixtures.RUN_PY, *args], capture_output=True, text=True, timeout=30,
                           check=False)
     assert done.returncode != 0 and done.stdout == ""
+
+
+def test_run_py_stops_with_its_parent(tmp_path):
+    """A test run that is killed (timeout, OOM) must not leave its emulator behind."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, %r, '--no-tls', '--parent-pid', str(__import__('os').getpid())],"
+        " stdout=subprocess.PIPE)\n"
+        "print(p.stdout.readline().decode().strip(), flush=True)\n" % fixtures.RUN_PY)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30, check=True)
+    ports = json.loads(done.stdout)
+    for _attempt in range(50):  # the parent has exited: the emulator follows within a second or so
+        try:
+            os.kill(ports["pid"], 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(ports["pid"], 15)
+        pytest.fail("the emulator outlived its parent")
