@@ -16,7 +16,7 @@ import datetime
 import re
 import threading
 
-from .errors import CloudError, ConfigurationError, NOT_FOUND, TRANSIENT
+from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, NOT_FOUND, TRANSIENT
 from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
@@ -162,7 +162,13 @@ class ImageAdapter:
 
     @staticmethod
     def network_error(exc, action, image_id=None):
-        """A connection failure or timeout: transient, retried."""
+        """A connection failure or timeout: transient, retried. A certificate that cannot be verified is not
+        transient: retrying cannot help, the CA bundle must change."""
+        text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or "SSLCertVerificationError" in text or "certificate verify failed" in text:
+            return CloudError(INVALID_PARAMETER, "%s: the endpoint's TLS certificate could not be verified: set ca_path to "
+                              "the CA bundle that signed it (or validate_certs: false for a test endpoint)" % action,
+                              code="CertificateVerifyFailed", image_id=image_id)
         return CloudError(TRANSIENT, "%s: network error: %s" % (action, exc), code="NetworkError", image_id=image_id)
 
     # -- what subclasses implement ---------------------------------------------------------

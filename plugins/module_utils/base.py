@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import logging
+import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
@@ -21,6 +22,9 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 from .adapter import parse_endpoint
 from .deletion import DeletionFailed, ImageDeletion
 from .errors import CloudError, ConfigurationError, MALFORMED_ID
+
+
+MAX_TIMEOUT = 86400
 
 
 def auth_argument_spec(adapter_cls):
@@ -107,8 +111,10 @@ class CloudModule:
         else:
             settings["scheme"], settings["host"] = parse_endpoint(
                 self.adapter_cls.default_endpoint.format(region=settings["region"]))
-        if settings.get("timeout") is not None and settings["timeout"] <= 0:
-            raise ConfigurationError("timeout must be a positive number of seconds")
+        if settings.get("timeout") is not None and not 0 < settings["timeout"] <= MAX_TIMEOUT:
+            raise ConfigurationError("timeout must be between 1 and %d seconds" % MAX_TIMEOUT)
+        if settings.get("ca_path") and not os.access(settings["ca_path"], os.R_OK):
+            raise ConfigurationError("ca_path %s is not a readable file" % settings["ca_path"])
         if settings.get("retries") is not None and settings["retries"] < 0:
             raise ConfigurationError("retries must be 0 or more")
         if not settings.get("validate_certs") and settings["scheme"] == "https":
@@ -154,6 +160,12 @@ class CloudModule:
         except CloudError as error:
             self.module.fail_json(msg="%s API call failed: %s" % (self.adapter_cls.cloud, error.describe()),
                                   error=error.as_dict(), **self.failure_defaults())
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            # The last net: an unexpected failure still ends in one clear fail_json, never a traceback.
+            message = "%s: unexpected %s: %s" % (self.adapter_cls.cloud, type(error).__name__, error)
+            self.module.fail_json(msg=message, error={"category": "unknown", "code": type(error).__name__,
+                                                      "message": str(error), "request_id": None,
+                                                      "http_status": None}, **self.failure_defaults())
         self.module.exit_json(**result)
 
     def failure_defaults(self):
@@ -202,8 +214,8 @@ class ImageModule(CloudModule):
                 **self.failure_defaults())
         p["image_ids"] = ids
         for name in ("wait_timeout", "max_concurrency", "batch_size"):
-            if p.get(name) is not None and p[name] < 1:
-                raise ConfigurationError("%s must be 1 or more" % name)
+            if p.get(name) is not None and not 1 <= p[name] <= MAX_TIMEOUT:
+                raise ConfigurationError("%s must be between 1 and %d" % (name, MAX_TIMEOUT))
         if p.get("rate_limit") is not None and p["rate_limit"] <= 0:
             raise ConfigurationError("rate_limit must be a positive number of requests per second")
 

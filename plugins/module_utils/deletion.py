@@ -225,7 +225,18 @@ class ImageDeletion:
         half = len(batch) // 2
         return check(batch[:half]) + check(batch[half:])
 
+    def _gone_meanwhile(self, image_id):
+        """Whether an image refused by the API has disappeared or is being deleted (by someone else, or by
+        an earlier attempt of ours whose answer was lost): then it is not blocked."""
+        try:
+            image = self.adapter.describe([image_id]).get(image_id)
+        except CloudError:
+            return False
+        return image is None or image.get("state") in ("deleting", "deleted")
+
     def _single_failure(self, image_id, error):
+        if error.category != NOT_FOUND and error.blocks_image and self._gone_meanwhile(image_id):
+            error = CloudError(NOT_FOUND, "gone meanwhile", code=error.code)
         if error.category == NOT_FOUND:
             with self.lock:
                 self.already_absent.append(image_id)
@@ -267,6 +278,9 @@ class ImageDeletion:
                     delete(batch[:half])
                     delete(batch[half:])
                     return None
+                if error.category != NOT_FOUND and error.blocks_image and len(batch) == 1 \
+                        and self._gone_meanwhile(batch[0]):
+                    error = CloudError(NOT_FOUND, "gone meanwhile", code=error.code)
                 if error.category == NOT_FOUND:
                     with self.lock:
                         self.already_absent.extend(batch)
