@@ -445,7 +445,7 @@ def test_fault_matrix(hx, hx_workdir, scenario, cloud):
         try:
             check()
         except AssertionError as error:  # report the scenario's expectation and the invariants together
-            problems.append(str(error).split("\n")[0][:1500])
+            problems.append(str(error).split("\n", maxsplit=1)[0][:1500])
     leaks = [f for f in outcome["findings"] if f.split()[0] in (cloud, "a")]
     assert not problems and not leaks, "\n".join(problems + leaks) + "\n" + cell.describe()
 
