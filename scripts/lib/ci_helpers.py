@@ -5,6 +5,9 @@ Usage:
   ci_helpers.py junit FILE_OR_DIR...          print "passed failed skipped" summed over junit xml files
   ci_helpers.py tarball TARBALL REPO          check what a built collection holds (and does not hold)
   ci_helpers.py bindep FILE                   check that a bindep file parses
+  ci_helpers.py reap SINCE MARK PATH...       stop orphaned processes (parent 1) started at or after epoch SINCE
+                                              whose environment holds MARK (VAR=value) or whose command line names
+                                              one of PATH... (what a killed test left running, e.g. an emulator)
   ci_helpers.py installed COLLECTION ANSIBLE_DOC  import every module_utils/module of an installed copy and
                                               read each module's docs with ANSIBLE_DOC (run it with the
                                               install venv's python and PYTHONPATH/ANSIBLE_COLLECTIONS_PATH set)
@@ -185,6 +188,50 @@ def installed(root, ansible_doc):
     return 1 if failed else 0
 
 
+def reap(since, mark, paths):
+    """SIGTERM orphans started since SINCE (epoch s) whose environment holds MARK or command line one of PATHS."""
+    import signal  # pylint: disable=import-outside-toplevel
+    import time  # pylint: disable=import-outside-toplevel
+    with open("/proc/stat", encoding="ascii") as handle:
+        btime = next(int(line.split()[1]) for line in handle if line.startswith("btime "))
+    ticks = os.sysconf("SC_CLK_TCK")
+    stopped = []
+    for pid in (int(name) for name in os.listdir("/proc") if name.isdigit()):
+        if pid == os.getpid():
+            continue
+        try:
+            with open("/proc/%d/stat" % pid, encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open("/proc/%d/cmdline" % pid, "rb") as handle:
+                cmdline = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        ppid, started = int(fields[1]), btime + int(fields[19]) / ticks
+        if ppid != 1 or started < since - 1:
+            continue
+        if not any(path in cmdline for path in paths):
+            try:
+                with open("/proc/%d/environ" % pid, "rb") as handle:
+                    if mark.encode() not in handle.read().split(b"\0"):
+                        continue
+            except OSError:
+                continue
+        try:
+            os.kill(pid, signal.SIGTERM)
+            stopped.append(pid)
+        except OSError:
+            pass
+    if stopped:
+        time.sleep(1)
+        for pid in stopped:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        print("stopped %d orphaned process(es) left by the tests: %s" % (len(stopped), " ".join(map(str, stopped))))
+    return 0
+
+
 def main(argv):
     """Dispatch the sub-command."""
     if len(argv) < 2:
@@ -199,6 +246,8 @@ def main(argv):
         return tarball(args[0], args[1])
     if cmd == "bindep":
         return bindep(args[0])
+    if cmd == "reap":
+        return reap(float(args[0]), args[1], args[2:])
     if cmd == "installed":
         return installed(args[0], args[1])
     print(__doc__)
