@@ -35,10 +35,10 @@ MASK_RE = re.compile(r"(?<!\*)\*{8}(?!\*)")  # exactly eight: longer runs are An
 
 # Distinctive secrets of the main account: '/', '+' and '=' make a leak through URL or JSON encoding visible too.
 SECRETS = {
-    "tencent": {"access_key": "AKIDhxTencentPlainId01", "secret_key": "hxTcKEY/plain+Zebra=7Qw3",
-                "sts_access_key": "AKIDhxTencentStsId0001", "sts_secret_key": "hxTcSTS/secret+Okapi=4Wm9",
+    "tencent": {"access_key": "HXTENCENTPLAINID01", "secret_key": "hxTcKEY/plain+Zebra=7Qw3",
+                "sts_access_key": "HXTENCENTSTSID0001", "sts_secret_key": "hxTcSTS/secret+Okapi=4Wm9",
                 "token": "hxTcTOKEN/sts+Narwhal=2Lp8"},
-    "aliyun": {"access_key": "LTAIhxAliyunPlainId01", "secret_key": "hxAlKEY/plain+Lemur=9Rt2",
+    "aliyun": {"access_key": "HXALIYUNPLAINID01", "secret_key": "hxAlKEY/plain+Lemur=9Rt2",
                "sts_access_key": "STS.hxAliyunStsId0001", "sts_secret_key": "hxAlSTS/secret+Quokka=5Jk7",
                "token": "hxAlTOKEN/sts+Axolotl=8Hn4"},
     "huawei": {"access_key": "HXHUAWEIPLAINAK0001", "secret_key": "hxHwKEY/plain+Tapir=3Vb6",
