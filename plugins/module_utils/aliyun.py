@@ -10,7 +10,7 @@ __metaclass__ = type
 import re
 
 from .adapter import ImageAdapter, iso_utc
-from .errors import BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, classify
+from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, classify
 
 # DescribeImages answers only Available images unless Status says otherwise; lookups must see every state,
 # images being deleted included (so that wait waits for them): Status=All.
@@ -90,7 +90,7 @@ class AliyunAdapter(ImageAdapter):
             inner = getattr(getattr(exc, "last_request", None), "exception", None) or exc
             return self.network_error(inner, action, image_id)
         if "Credential" in name:
-            return CloudError("auth_failed", "no usable credentials: %s" % (exc,), code="NoCredentials")
+            return CloudError(AUTH_FAILED, "no usable credentials: %s" % (exc,), code="NoCredentials")
         return None
 
     # -- reads -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from .adapter import parse_endpoint
 from .deletion import DeletionFailed, ImageDeletion
-from .errors import CloudError, ConfigurationError, MALFORMED_ID
+from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, MALFORMED_ID, UNKNOWN
 
 
 MAX_TIMEOUT = 86400
@@ -149,9 +149,8 @@ class CloudModule:
             self.settings = self.connection_settings()
             result = self.run()
         except ConfigurationError as error:
-            self.module.fail_json(msg=str(error), error={"category": "invalid_parameter", "code": None,
-                                                         "message": str(error), "request_id": None,
-                                                         "http_status": None}, **self.failure_defaults())
+            self.module.fail_json(msg=str(error), error=CloudError(INVALID_PARAMETER, str(error)).as_dict(),
+                                  **self.failure_defaults())
         except DeletionFailed as failure:
             result = dict(failure.result)
             result.pop("diff", None)
@@ -163,9 +162,8 @@ class CloudModule:
         except Exception as error:  # pylint: disable=broad-exception-caught
             # The last net: an unexpected failure still ends in one clear fail_json, never a traceback.
             message = "%s: unexpected %s: %s" % (self.adapter_cls.cloud, type(error).__name__, error)
-            self.module.fail_json(msg=message, error={"category": "unknown", "code": type(error).__name__,
-                                                      "message": str(error), "request_id": None,
-                                                      "http_status": None}, **self.failure_defaults())
+            self.module.fail_json(msg=message, error=CloudError(UNKNOWN, str(error), code=type(error).__name__).as_dict(),
+                                  **self.failure_defaults())
         self.module.exit_json(**result)
 
     def failure_defaults(self):
@@ -206,8 +204,7 @@ class ImageModule(CloudModule):
             self.module.fail_json(
                 msg="Nothing was deleted: %d image id(s) are not %s image ids (%s): %s"
                     % (len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad)),
-                error={"category": MALFORMED_ID, "code": None, "message": "malformed image ids",
-                       "request_id": None, "http_status": None},
+                error=CloudError(MALFORMED_ID, "malformed image ids").as_dict(),
                 blocked=[{"id": b, "category": MALFORMED_ID, "code": None,
                           "reason": "%r is not a %s image id (%s)" % (b, self.adapter_cls.cloud, self.adapter_cls.id_format)}
                          for b in bad],
@@ -255,8 +252,7 @@ class ImageInfoModule(CloudModule):
         if bad:
             message = "%d image id(s) are not %s image ids (%s): %s" % (
                 len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad))
-            self.module.fail_json(msg=message, error={"category": MALFORMED_ID, "code": None, "message": message,
-                                                      "request_id": None, "http_status": None},
+            self.module.fail_json(msg=message, error=CloudError(MALFORMED_ID, message).as_dict(),
                                   **self.failure_defaults())
         self.name_regex = None
         if p.get("name_regex") is not None:

@@ -13,7 +13,7 @@ import warnings
 
 from .adapter import ImageAdapter, iso_utc
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC, classify,
+    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC, UNKNOWN, classify,
 )
 
 # Glance image statuses.
@@ -113,7 +113,7 @@ class HuaweiAdapter(ImageAdapter):
                 return CloudError(AUTH_FAILED, "could not find the project of region %s through IAM: set "
                                   "project_id (or HUAWEICLOUD_SDK_PROJECT_ID), or iam_endpoint (%s)"
                                   % (self.settings["region"], message), code="ProjectIdLookup")
-            return CloudError("unknown", message, code=type(exc).__name__)
+            return CloudError(UNKNOWN, message, code=type(exc).__name__)
         return None
 
     # -- reads -----------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class HuaweiAdapter(ImageAdapter):
 
         image_id = ids[0]
         if dry_run:
-            raise CloudError("invalid_parameter", "IMS has no dry run", code="NoDryRun")
+            raise CloudError(INVALID_PARAMETER, "IMS has no dry run", code="NoDryRun")
         request = GlanceDeleteImageRequest(
             image_id=image_id, body=GlanceDeleteImageRequestBody(delete_backup=bool(options.get("delete_backups"))))
 

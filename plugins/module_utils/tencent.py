@@ -10,7 +10,7 @@ __metaclass__ = type
 import re
 
 from .adapter import ImageAdapter, iso_utc
-from .errors import BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, UNKNOWN, classify
+from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, UNKNOWN, classify
 
 # https://www.tencentcloud.com/document/api/213/15753#Image (ImageState)
 STATES = {
@@ -69,7 +69,7 @@ class TencentAdapter(ImageAdapter):
         try:
             return credential.DefaultCredentialProvider().get_credentials()
         except Exception as exc:
-            raise CloudError("auth_failed", "no credentials found: set access_key and secret_key "
+            raise CloudError(AUTH_FAILED, "no credentials found: set access_key and secret_key "
                              "(TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY), a ~/.tencentcloud/credentials "
                              "profile or a CVM role (%s)" % getattr(exc, "message", exc), code="NoCredentials")
 
