@@ -16,7 +16,7 @@ import datetime
 import re
 import threading
 
-from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, NOT_FOUND, TRANSIENT
+from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, TRANSIENT
 from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
@@ -123,9 +123,9 @@ class ImageAdapter:
     def invoke(self, action, func, image_id=None, mutating=False, deletes=False):
         """Call ``func(client)`` under the retry policy (and the rate limit when mutating).
 
-        ``deletes``: the call deletes ``image_id``. When an attempt failed in a way that may have reached the
-        cloud (timeout, dropped connection, 5xx) and a retry then answers "not found", that earlier attempt
-        deleted the image: the call counts as done.
+        ``deletes``: the call deletes images. When an attempt failed in a way that may have reached the cloud
+        (timeout, dropped connection, 5xx) and a retry then fails, the error is marked ``after_transient``: the
+        images may be gone because of that earlier attempt (ImageDeletion.delete_all checks).
         """
         return self.retrying(action, lambda: func(self.client()), image_id=image_id, mutating=mutating,
                              deletes=deletes)
@@ -152,8 +152,8 @@ class ImageAdapter:
         try:
             return self.policy.call(attempt, on_retry=self._count_retry)
         except CloudError as error:
-            if deletes and error.category == NOT_FOUND and any(e.category == TRANSIENT for e in attempts[:-1]):
-                return None
+            if deletes and any(e.category == TRANSIENT for e in attempts[:-1]):
+                error.after_transient = True
             raise
 
     def _count_retry(self, error, attempt, delay):

@@ -225,6 +225,18 @@ class ImageDeletion:
         half = len(batch) // 2
         return check(batch[:half]) + check(batch[half:])
 
+    def _all_gone(self, ids):
+        """Whether every one of ``ids`` is no longer described, or is being deleted."""
+        for batch in chunks(ids, self.adapter.describe_batch_size):
+            try:
+                images = self.adapter.describe(batch)
+            except CloudError:
+                return False
+            if any(images.get(i) is not None and images[i].get("state") not in ("deleting", "deleted")
+                   for i in batch):
+                return False
+        return True
+
     def _gone_meanwhile(self, image_id):
         """Whether an image refused by the API has disappeared or is being deleted (by someone else, or by
         an earlier attempt of ours whose answer was lost): then it is not blocked."""
@@ -263,41 +275,43 @@ class ImageDeletion:
 
         def delete(batch):
             if abort.is_set():
-                return None
+                return
             try:
-                request_id = self.adapter.delete(batch, self.options)
+                self._note_request(self.adapter.delete(batch, self.options))
             except CloudError as error:
-                if error.category == LIMIT_EXCEEDED and len(batch) > 1:
+                if error.after_transient and self._image_specific(error) and self._all_gone(batch):
+                    # An earlier attempt of this call timed out or lost its answer, and the retry is refused
+                    # because the images are gone or DELETING: that attempt deleted them. A multi-id delete is
+                    # all-or-nothing, so a batch only partly gone was not ours, and is narrowed below.
+                    pass
+                elif len(batch) > 1 and (error.category == LIMIT_EXCEEDED or self._image_specific(error)):
+                    # Too many ids, or an all-or-nothing batch refused for one image: halve, delete the others.
                     half = len(batch) // 2
                     delete(batch[:half])
                     delete(batch[half:])
-                    return None
-                if self._image_specific(error) and len(batch) > 1:
-                    # All-or-nothing batch: find the image that cannot go, delete the others.
-                    half = len(batch) // 2
-                    delete(batch[:half])
-                    delete(batch[half:])
-                    return None
-                if error.category != NOT_FOUND and error.blocks_image and len(batch) == 1 \
-                        and self._gone_meanwhile(batch[0]):
-                    error = CloudError(NOT_FOUND, "gone meanwhile", code=error.code)
-                if error.category == NOT_FOUND:
-                    with self.lock:
-                        self.already_absent.extend(batch)
-                    return None
-                if not self._image_specific(error):
-                    abort.set()
-                with self.lock:
-                    failures.append((batch, error))
-                return None
-            self._note_request(request_id)
+                    return
+                else:
+                    self._delete_failed(batch, error, failures, abort)
+                    return
             with self.lock:
                 self.deleted.extend(batch)
-            return None
 
         self.parallel(delete, chunks(ids, self.batch_size))
         if failures:
             self.fail_after_deletes(ids, failures)
+
+    def _delete_failed(self, batch, error, failures, abort):
+        """One delete call (one image, or a batch refused as a whole) that cannot be completed."""
+        if error.category != NOT_FOUND and error.blocks_image and len(batch) == 1 and self._gone_meanwhile(batch[0]):
+            error = CloudError(NOT_FOUND, "gone meanwhile", code=error.code)
+        if error.category == NOT_FOUND:
+            with self.lock:
+                self.already_absent.extend(batch)
+            return
+        if not self._image_specific(error):
+            abort.set()
+        with self.lock:
+            failures.append((batch, error))
 
     def fail_after_deletes(self, ids, failures):
         blocked = []

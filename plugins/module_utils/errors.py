@@ -178,6 +178,9 @@ class CloudError(Exception):
         self.request_id = request_id or None
         self.http_status = http_status
         self.image_id = image_id
+        # Set by the retry loop of a delete: an earlier attempt may have reached the cloud (timeout, dropped
+        # connection, 5xx) before this error, so the images may be gone because of this very call.
+        self.after_transient = False
 
     @property
     def retryable(self):

@@ -81,6 +81,11 @@ class TencentAdapter(ImageAdapter):
             return None
         code = exc.code or "Unknown"
         message = exc.message or code
+        if code == "ClientNetworkError":
+            # The SDK wraps every requests failure (refused, reset, timeout, TLS) in this one code.
+            error = self.network_error(message, action, image_id)
+            error.request_id = exc.requestId
+            return error
         if code == "ServerNetworkError":
             # A non-200 HTTP answer: the SDK puts the raw body in the message.
             message = "HTTP error from the endpoint: %s" % (str(message)[:200],)
@@ -174,9 +179,8 @@ class TencentAdapter(ImageAdapter):
                   "DryRun": bool(dry_run)}
         image_id = ids[0] if len(ids) == 1 else None
         try:
-            # Only a one-id call can tell that its earlier, timed-out attempt did the delete.
             response = self._call("DeleteImages", params, image_id=image_id, mutating=True,
-                                  deletes=not dry_run and len(ids) == 1)
+                                  deletes=not dry_run)
             return response.get("RequestId") if response else None
         except CloudError as error:
             # Other Tencent APIs answer a passing DryRun with DryRunOperation; DeleteImages' docs show a plain success.

@@ -195,3 +195,53 @@ def test_wait_polls_in_batches_until_gone_and_times_out_clearly():
     assert info.value.error.code == "WaitTimeout" and info.value.result["deleted"] == IDS
     polls = [c for c in adapter.calls if c[0] == "describe"][1:]
     assert polls and all(len(c[1]) == 16 for c in polls)
+
+
+
+class GoingAdapter(ScriptedAdapter):
+    """``going`` images are already DELETING when this task's delete arrives, and a delete naming one is
+    refused with ``invalid_state`` as Tencent's DeleteImages does. With ``lost_answer``, the first real delete
+    call is refused the way the adapter's retry loop reports a retry after a timed-out attempt
+    (``after_transient``)."""
+
+    def __init__(self, ids, going=(), lost_answer=False):
+        super(GoingAdapter, self).__init__(ids, states=dict((i, "deleting") for i in going))
+        self.lost_answer = lost_answer
+
+    def delete(self, ids, options, dry_run=False):
+        self.calls.append(("dry_run" if dry_run else "delete", tuple(ids)))
+        going = [i for i in ids if self.images[i]["state"] == "deleting"]
+        if going:
+            error = CloudError("invalid_state", "%s is deleting" % going[0], code="InvalidImageId.IncorrectState")
+            error.after_transient = self.lost_answer and self.count("delete") == 1
+            raise error
+        for i in ids:
+            self.images[i]["state"] = "deleting"
+        return "req"
+
+
+def deletion_of(adapter, ids):
+    deletion = ImageDeletion(adapter, image_ids=ids, batch_size=len(ids), wait=False, sleep=lambda s: None)
+    deletion.images = dict((i, {"id": i, "name": "n-" + i, "state": "available"}) for i in ids)
+    deletion.delete_all(ids)
+    return deletion
+
+
+def test_a_batch_whose_answer_was_lost_after_it_deleted_is_reported_deleted():
+    ids = IDS[:4]
+    deletion = deletion_of(GoingAdapter(ids, going=ids, lost_answer=True), ids)
+    assert deletion.deleted == ids and deletion.already_absent == []
+
+
+def test_after_a_lost_answer_a_batch_only_partly_going_was_not_ours():
+    ids = IDS[:4]
+    adapter = GoingAdapter(ids, going=[ids[1]], lost_answer=True)
+    deletion = deletion_of(adapter, ids)
+    assert sorted(deletion.deleted) == [ids[0], ids[2], ids[3]] and deletion.already_absent == [ids[1]]
+    assert ("delete", (ids[1],)) in adapter.calls
+
+
+def test_images_going_without_a_lost_answer_are_someone_elses():
+    ids = IDS[:4]
+    deletion = deletion_of(GoingAdapter(ids, going=ids), ids)
+    assert deletion.deleted == [] and sorted(deletion.already_absent) == ids
