@@ -63,6 +63,5 @@ options:
     type: int
     default: 6
 requirements:
-  - alibabacloud-ecs20140526
-  - alibabacloud-tea-openapi
+  - alibabacloud-tea-openapi >= 0.4.0
 """

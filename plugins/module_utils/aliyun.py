@@ -1,7 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: multicloud.images contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Alibaba Cloud ECS adapter (DescribeImages / DeleteImage), through alibabacloud-ecs20140526."""
+"""Alibaba Cloud ECS adapter (DescribeImages / DeleteImage), through the Alibaba Cloud SDK's core client.
+
+The two ECS actions go through ``alibabacloud_tea_openapi.client.Client.call_api``, the SDK's documented generic
+call, with the same Params that ``alibabacloud_ecs20140526`` builds for them: the ECS package would add nothing
+but its 1200 model classes, which take 0.3 s or more to import in every task (docs/performance.md).
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,7 +15,7 @@ __metaclass__ = type
 import re
 
 from .adapter import ImageAdapter, iso_utc
-from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, classify
+from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, UNKNOWN, classify
 
 # DescribeImages answers only Available images unless Status says otherwise; lookups must see every state,
 # images being deleted included (so that wait waits for them): Status=All.
@@ -21,6 +26,9 @@ STATES = {
 }
 KINDS = {"self": "private", "others": "shared", "system": "public", "marketplace": "public"}
 OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system", "marketplace"], "all": [None]}
+
+
+ECS_VERSION = "2014-05-26"
 
 
 def runtime_options(**kwargs):
@@ -53,7 +61,7 @@ class AliyunAdapter(ImageAdapter):
     delete_options = {"force": {"type": "bool", "default": False}}
 
     def build_client(self):
-        from alibabacloud_ecs20140526.client import Client
+        from alibabacloud_tea_openapi.client import Client
         from alibabacloud_tea_openapi.models import Config
 
         s = self.settings
@@ -93,17 +101,30 @@ class AliyunAdapter(ImageAdapter):
             return CloudError(AUTH_FAILED, "no usable credentials: %s" % (exc,), code="NoCredentials")
         return None
 
-    # -- reads -----------------------------------------------------------------------------
-    def _describe_pages(self, **fields):
-        from alibabacloud_ecs20140526 import models
+    def _call(self, action, query, image_id=None, mutating=False, deletes=False):
+        """One ECS RPC action; returns the answer's JSON body as a dict."""
+        from alibabacloud_tea_openapi.models import OpenApiRequest, Params
+        from alibabacloud_tea_openapi.utils import Utils
 
+        query = dict(query, RegionId=self.settings["region"])
+        # As alibabacloud_ecs20140526 sends them; the scheme is the Config's (protocol), not "HTTPS" here.
+        params = Params(action=action, version=ECS_VERSION, protocol="HTTPS", pathname="/", method="POST",
+                        auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
+
+        def send(client):
+            answer = client.call_api(params, OpenApiRequest(query=Utils.query(query)), self.runtime)
+            body = answer.get("body") if isinstance(answer, dict) else None
+            if not isinstance(body, dict):
+                raise CloudError(UNKNOWN, "%s: unexpected answer from the endpoint" % action, code="BadResponse")
+            return body
+        return self.invoke(action, send, image_id=image_id, mutating=mutating, deletes=deletes)
+
+    # -- reads -----------------------------------------------------------------------------
+    def _describe_pages(self, **query):
         images = []
         page = 1
         while True:
-            request = models.DescribeImagesRequest(region_id=self.settings["region"], page_number=page,
-                                                   page_size=100, **fields)
-            body = self.invoke("DescribeImages", lambda c: c.describe_images_with_options(
-                request, self.runtime).body.to_map())
+            body = self._call("DescribeImages", dict(query, PageNumber=page, PageSize=100))
             batch = ((body.get("Images") or {}).get("Image")) or []
             images.extend(normalize(i) for i in batch)
             if not batch or len(images) >= int(body.get("TotalCount") or 0) or page >= 1000:
@@ -111,33 +132,31 @@ class AliyunAdapter(ImageAdapter):
             page += 1
 
     def describe(self, ids):
-        images = self._describe_pages(image_id=",".join(ids), status=ALL_STATUSES)
+        images = self._describe_pages(ImageId=",".join(ids), Status=ALL_STATUSES)
         return dict((i["id"], i) for i in images if i["id"] in set(ids))
 
     def find_by_names(self, names):
         found = []
         for name in names:
-            images = self._describe_pages(image_name=name, image_owner_alias="self", status=ALL_STATUSES)
+            images = self._describe_pages(ImageName=name, ImageOwnerAlias="self", Status=ALL_STATUSES)
             found.extend(i for i in images if i["name"] == name)
         return found
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
-        from alibabacloud_ecs20140526 import models
-
         images = []
         for alias in OWNER_ALIASES[image_type]:
-            fields = {"status": ALL_STATUSES}
+            fields = {"Status": ALL_STATUSES}
             if alias:
-                fields["image_owner_alias"] = alias
+                fields["ImageOwnerAlias"] = alias
             if tags:
-                fields["tag"] = [models.DescribeImagesRequestTag(key=k, value=v) for k, v in sorted(tags.items())]
+                fields["Tag"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
             if image_ids:
                 for start in range(0, len(image_ids), self.describe_batch_size):
                     batch = image_ids[start:start + self.describe_batch_size]
-                    images.extend(self._describe_pages(image_id=",".join(batch), **fields))
+                    images.extend(self._describe_pages(ImageId=",".join(batch), **fields))
             elif names:
                 for name in names:
-                    images.extend(i for i in self._describe_pages(image_name=name, **fields) if i["name"] == name)
+                    images.extend(i for i in self._describe_pages(ImageName=name, **fields) if i["name"] == name)
             else:
                 images.extend(self._describe_pages(**fields))
         return images
@@ -166,20 +185,16 @@ class AliyunAdapter(ImageAdapter):
         return None
 
     def delete(self, ids, options, dry_run=False):
-        from alibabacloud_ecs20140526 import models
-
         image_id = ids[0]
-        request = models.DeleteImageRequest(region_id=self.settings["region"], image_id=image_id,
-                                            force=bool(options.get("force")), dry_run=bool(dry_run))
+        query = {"ImageId": image_id, "Force": bool(options.get("force")), "DryRun": bool(dry_run)}
         try:
-            body = self.invoke("DeleteImage", lambda c: c.delete_image_with_options(request, self.runtime).body,
-                               image_id=image_id, mutating=True, deletes=not dry_run)
+            body = self._call("DeleteImage", query, image_id=image_id, mutating=True, deletes=not dry_run)
         except CloudError as error:
             # A passing DryRun is an HTTP 400 DryRunOperation.
             if dry_run and error.code == "DryRunOperation":
                 return error.request_id
             raise
-        return getattr(body, "request_id", None)
+        return body.get("RequestId")
 
 
 def normalize(raw):

@@ -46,7 +46,7 @@ CONNECTION = {
 READS = {"tencent": ("DescribeImages",), "aliyun": ("DescribeImages",), "huawei": ("ShowImage", "ListImages")}
 DELETE_ACTION = {"tencent": "DeleteImages", "aliyun": "DeleteImage", "huawei": "DeleteImage"}
 SDK_PACKAGES = {"tencent": "tencentcloud", "aliyun": "alibabacloud_", "huawei": "huaweicloudsdk"}
-SDK_CLIENTS = {"tencent": "tencentcloud.cvm.v20170312.cvm_client", "aliyun": "alibabacloud_ecs20140526.client",
+SDK_CLIENTS = {"tencent": "tencentcloud.cvm.v20170312.cvm_client", "aliyun": "alibabacloud_tea_openapi.client",
                "huawei": "huaweicloudsdkims.v2"}
 SAMPLE_IDS = {"tencent": "img-emu99999", "aliyun": "m-emu9999", "huawei": "e0000000-0000-4000-8000-0000000009ff"}
 DESCRIBE_BATCH = 100
