@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import re
 import warnings
 
@@ -27,6 +28,9 @@ SINGLE_LOOKUPS = 3
 PAGE_SIZE = 100
 MAX_PAGES = 10000
 MARKER_RESTARTS = 3
+# A listing for ids whose creation times are known starts this long before the oldest of them (created_at=gte:...),
+# so that a cloud reading the time in another zone still lists them all.
+CREATED_AT_MARGIN = datetime.timedelta(days=1)
 
 
 class HuaweiAdapter(ImageAdapter):
@@ -93,6 +97,27 @@ class HuaweiAdapter(ImageAdapter):
                 return func(client)
         return super(HuaweiAdapter, self).invoke(action, quiet, image_id=image_id, mutating=mutating, deletes=deletes)
 
+    def __init__(self, settings, policy=None, limiter=None):
+        super(HuaweiAdapter, self).__init__(settings, policy=policy, limiter=limiter)
+        self._created = {}  # id -> created_at of the private images seen by this task
+
+    def _remember(self, image):
+        """Note an own (private) image's creation time: later listings for it can be bounded by it."""
+        if image and image.get("image_type") == "private" and image.get("created_at"):
+            self._created[image["id"]] = image["created_at"]
+        return image
+
+    def _listing_since(self, ids):
+        """``gte:<time>`` one margin before the oldest of ``ids``, or None when one of them was never seen."""
+        known = [self._created.get(i) for i in ids]
+        if not all(known):
+            return None
+        try:
+            oldest = datetime.datetime.strptime(min(known), "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return None
+        return "gte:" + (oldest - CREATED_AT_MARGIN).strftime("%Y-%m-%dT%H:%M:%SZ")
+
     def _remember_request_id(self, **kwargs):
         response = kwargs.get("response")
         if response is not None:
@@ -128,10 +153,11 @@ class HuaweiAdapter(ImageAdapter):
             if error.category == NOT_FOUND:
                 return None
             raise
-        return normalize(raw or {})
+        return self._remember(normalize(raw or {}))
 
-    def _list_pages(self, **fields):
-        """Every image the listing returns, page by page (marker = last id of the previous page).
+    def _list_pages(self, until=None, **fields):
+        """Every image the listing returns, page by page (marker = last id of the previous page); with
+        ``until`` (a set of ids), it stops as soon as all of them have been seen.
 
         An image deleted between two pages makes its id an unknown marker (HTTP 400): the listing then
         starts again from the first page, a bounded number of times.
@@ -147,8 +173,8 @@ class HuaweiAdapter(ImageAdapter):
                     body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
                     page = body.get("images") or []
                     for raw in page:
-                        images.setdefault(raw.get("id"), normalize(raw))
-                    if len(page) < PAGE_SIZE:
+                        images.setdefault(raw.get("id"), self._remember(normalize(raw)))
+                    if len(page) < PAGE_SIZE or (until and until.issubset(images)):
                         return list(images.values())
                     marker = page[-1].get("id")
                 return list(images.values())
@@ -162,11 +188,18 @@ class HuaweiAdapter(ImageAdapter):
             found = [self.show(i) for i in ids]
             return dict((i["id"], i) for i in found if i)
         wanted = set(ids)
-        found = dict((i["id"], i) for i in self._list_pages(imagetype="private") if i["id"] in wanted)
+        fields = {"imagetype": "private"}
+        # The wait polls images this task has seen: the listing then covers only images created since the
+        # oldest of them (IMS ListImages documents created_at=gte:<UTC time>), not the whole account.
+        since = self._listing_since(ids)
+        if since:
+            fields["created_at"] = since
+        found = dict((i["id"], i) for i in self._list_pages(until=wanted, **fields) if i["id"] in wanted)
         # Ids that are not among the private images may still exist as shared or public images. A few are
         # looked up one by one; more are looked for in one listing of the images shared with the project
-        # (public images are too many to list: such ids are then reported absent, never deleted).
-        missing = [i for i in ids if i not in found]
+        # (public images are too many to list: such ids are then reported absent, never deleted). An id seen
+        # earlier as a private image of this account and no longer listed is gone: no need to look further.
+        missing = [i for i in ids if i not in found and i not in self._created]
         if len(missing) <= SINGLE_LOOKUPS:
             extra = [self.show(i) for i in missing]
         else:

@@ -27,6 +27,22 @@ def _bad_request(message, code="IMG.0001"):
     return ApiError(code, message, 400)
 
 
+# ListImages created_at / updated_at filters: "<op>:<UTC time>", time as yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss
+# (the ListImagesRequest docs of huaweicloudsdkims). The emulator keeps one time per image for both.
+TIME_FILTER = re.compile(r"^(gt|gte|lt|lte|eq|neq):(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})Z?$")
+TIME_OPS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b,
+            "lte": lambda a, b: a <= b, "eq": lambda a, b: a == b, "neq": lambda a, b: a != b}
+
+
+def _time_matches(value, created_at):
+    match = TIME_FILTER.match(value)
+    if not match:
+        raise _bad_request("Invalid time filter %s: use operator:yyyy-MM-ddThh:mm:ssZ with gt, gte, lt, lte, eq "
+                           "or neq." % value)
+    when = "%sT%sZ" % (match.group(2), match.group(3))
+    return TIME_OPS[match.group(1)](created_at, when)
+
+
 class HuaweiApi:
     cloud = "huawei"
 
@@ -133,6 +149,9 @@ class HuaweiApi:
                   "__whole_image": str(image["whole_image"]).lower()}
         for name, actual in checks.items():
             if params.get(name) not in (None, "") and params[name] != actual:
+                return False
+        for name in ("created_at", "updated_at"):
+            if params.get(name) and not _time_matches(params[name], image["created_at"]):
                 return False
         tag = params.get("tag")
         return not tag or tag in self._tags(image)

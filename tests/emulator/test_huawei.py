@@ -48,6 +48,10 @@ def test_list_and_filters(emu):
     assert listed(client, status="queued") == [OWN[2]]
     assert listed(client, id=OWN[4]) == [OWN[4]]
     assert listed(client, tag="env.prod") == [OWN[0]]
+    assert listed(client, imagetype="private", created_at="gte:2026-01-08T08:00:00Z") == OWN[:3]
+    assert listed(client, imagetype="private", created_at="gt:2026-01-08 08:00:00") == OWN[:2]
+    assert listed(client, imagetype="private", created_at="lte:2026-01-02T08:00:00Z") == [OWN[8]]
+    assert listed(client, imagetype="private", created_at="lt:2026-01-02T08:00:00Z") == []
     assert listed(client, imagetype="private", sort_key="name", sort_dir="asc")[:3] == [OWN[0], OWN[1], OWN[8]]
     assert listed(sdk.huawei(emu, region="cn-south-1"), imagetype="private") == ["e0000000-0000-4000-8000-00000000000a"]
     other = sdk.huawei(emu, "emu-huawei-ak-2", "emu-huawei-sk-2", "2c3d4e5f60714a8293a4b5c6d7e8f902")
@@ -64,7 +68,8 @@ def test_list_paging_and_limits(emu):
         pages.append(page)
         marker = page[-1]
     assert [len(p) for p in pages] == [4, 4, 1] and sum(pages, []) == OWN
-    for params in ({"limit": 1001}, {"marker": "e0000000-0000-4000-8000-0000000000ff"}, {"sort_dir": "up"}):
+    for params in ({"limit": 1001}, {"marker": "e0000000-0000-4000-8000-0000000000ff"}, {"sort_dir": "up"},
+                   {"created_at": "after:2026-01-01T00:00:00Z"}, {"created_at": "gte:yesterday"}):
         failure = error(listed, client, **params)
         assert (failure.status_code, failure.error_code) == (400, "IMG.0001")
 

@@ -166,3 +166,27 @@ def test_parse_endpoint_rejects(value):
 ])
 def test_iso_utc(value, expected):
     assert iso_utc(value) == expected
+
+
+def test_huawei_wait_lists_only_the_images_since_the_oldest_pending(emu):
+    """The wait polls of a large set list the account's images created since the oldest image of the set
+    (created_at=gte:, a day's margin), stop once every pending id is seen, and never list shared images."""
+    from ansible_collections.multicloud.images.plugins.module_utils.deletion import ImageDeletion
+
+    ids = ["a0000000-0000-4000-8000-%012d" % n for n in range(150)]
+    emu.control.add_images("huawei", [{"id": i, "name": "bulk-%d" % n, "region": "cn-north-4",
+                                       "account": "100000000001", "created_at": "2026-03-01T00:00:00Z"}
+                                      for n, i in enumerate(ids)])
+    emu.control.clear_journal()
+    result = ImageDeletion(make(emu, "huawei", rate_limit=1000), image_ids=ids, max_concurrency=4,
+                           sleep=lambda s: None).run()
+    assert result["deleted"] == ids
+    journal = calls(emu, "huawei")
+    last_delete = max(n for n, c in enumerate(journal) if c["mutating"])
+    resolve = [c["params"] for c in journal[:last_delete] if c["action"] == "ListImages"]
+    wait = [c["params"] for c in journal[last_delete + 1:] if c["action"] == "ListImages"]
+    assert resolve and all("created_at" not in p for p in resolve)  # nothing known yet: the whole account
+    assert wait and all(p.get("created_at") == "gte:2026-02-28T00:00:00Z" for p in wait)
+    assert all(p.get("__imagetype") == "private" for p in wait)
+    # The first poll finds all 150 (still deleting) in 2 pages and stops; later ones end on a short page.
+    assert [p.get("marker") is None for p in wait].count(True) * 2 >= len(wait)
