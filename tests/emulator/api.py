@@ -65,6 +65,7 @@ class Call:
     applied: bool = False  # the call ran and succeeded on the emulator's side (whatever answer the client got)
     mutations: list = field(default_factory=list)  # mutate faults applied around this call
     leaks: list = field(default_factory=list)  # leak-watch hits: [{cloud, label, where}]
+    generation: int = 0  # the journal's generation when the call came in (see Journal.clear)
 
 
 def as_bool(value, name):

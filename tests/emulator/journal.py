@@ -27,8 +27,12 @@ class Journal:
         self._lock = threading.Lock()
         self._calls = deque(maxlen=limit)
         self._seq = 0
+        # Bumped by clear() (and so by a reset): a call that started before it is not recorded after it.
+        self.generation = 0
 
     def record(self, call, status, code):
+        if call.generation != self.generation:
+            return None
         entry = {
             "cloud": call.cloud, "action": call.action, "method": call.method, "path": call.path,
             "account": call.account, "region": call.region, "params": redact_params(call.params),
@@ -53,3 +57,4 @@ class Journal:
     def clear(self):
         with self._lock:
             self._calls.clear()
+            self.generation += 1

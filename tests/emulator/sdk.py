@@ -46,3 +46,16 @@ def huawei(emu, ak=None, sk=None, project_id=None, token=None, region=HUAWEI_REG
         cred = cred.with_iam_endpoint(emu.ports["huawei"])
         return builder.with_credentials(cred).with_region(Region(region, emu.ports["huawei"])).build()
     return builder.with_credentials(cred).with_endpoints([emu.ports["huawei"]]).build()
+
+
+def await_journal(emu, cloud, calls=1, seconds=10):
+    """Wait (bounded) until ``calls`` calls of ``cloud`` are journaled, and return them. A call whose client
+    gave up is journaled only when the emulator answers it: waiting keeps it out of the next test's journal."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    journal = emu.control.journal(cloud=cloud)
+    while len(journal) < calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+        journal = emu.control.journal(cloud=cloud)
+    return journal

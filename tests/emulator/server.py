@@ -53,6 +53,7 @@ class App:
         change the state just before or just after the call runs, under the same lock.
         """
         call = Call(front.cloud, request.method, request.path, request_id=front.new_request_id())
+        call.generation = self.journal.generation
         call.sent_headers = redact_headers(request.headers)
         call.tls = bool(getattr(request, "tls", False))
         call.leaks = self.watch.scan(front.cloud, request)
@@ -75,6 +76,10 @@ class App:
                     fault.hold()
                 else:
                     raise front.fault_error(fault.kind, fault.code, fault.status, fault.message)
+            if call.generation != self.journal.generation:
+                # The emulator was reset while this call was slowed or held: it belongs to a world that is
+                # gone, so it neither runs nor shows in the new journal; its client gets no answer.
+                return Response(0, drop=True)
             with self.state.lock:
                 self._mutate(call, mutations, "before")
                 try:

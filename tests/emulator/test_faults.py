@@ -116,6 +116,7 @@ def test_slow_answers_and_client_timeouts(emu):
         aliyun_describe(emu, client)
     assert time.monotonic() - started < 1.4
     assert emu.control.journal("huawei")[-1]["fault"] == "slow"
+    assert [c["fault"] for c in sdk.await_journal(emu, "aliyun")] == ["slow"]
 
 
 def test_latency_applies_to_every_answer(emu):

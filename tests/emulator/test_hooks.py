@@ -85,6 +85,7 @@ def test_late_answer_with_phase_after_slow(emu):
     with pytest.raises(Exception):
         client.delete_image(ali.DeleteImageRequest(region_id=sdk.ALIYUN_REGION, image_id="m-emu0001"))
     assert states(emu, "aliyun")["m-emu0001"] == "Deleting"
+    assert [c["fault"] for c in sdk.await_journal(emu, "aliyun")] == ["slow"]
 
 
 def test_dry_run_and_mutating_filters(emu):
@@ -172,3 +173,25 @@ def test_hold_lets_calls_go_on_together(emu):
         emu.control.add_fault(cloud="aliyun", kind="hold", count=1)
     with pytest.raises(ControlError):
         emu.control.add_fault(cloud="aliyun", kind="drop", count=2)
+
+
+def test_a_call_slowed_across_a_reset_neither_runs_nor_is_journaled(emu):
+    import threading
+
+    emu.control.add_fault(cloud="aliyun", action="DeleteImage", kind="slow", delay_ms=800)
+    errors = []
+
+    def delete():
+        try:
+            aliyun_delete(emu)
+        except Exception as error:  # the emulator gives a call from before the reset no answer
+            errors.append(error)
+
+    late = threading.Thread(target=delete)
+    late.start()
+    import time
+    time.sleep(0.3)
+    emu.control.reset()
+    late.join(10)
+    assert errors and emu.control.journal() == []
+    assert states(emu, "aliyun")["m-emu0001"] == "Available"
