@@ -197,7 +197,6 @@ def test_wait_polls_in_batches_until_gone_and_times_out_clearly():
     assert polls and all(len(c[1]) == 16 for c in polls)
 
 
-
 class GoingAdapter(ScriptedAdapter):
     """``going`` images are already DELETING when this task's delete arrives, and a delete naming one is
     refused with ``invalid_state`` as Tencent's DeleteImages does. With ``lost_answer``, the first real delete
