@@ -26,6 +26,9 @@ KINDS = {"private": "private", "shared": "shared", "gold": "public", "market": "
 # Up to this many ids are looked up one GET each; more are found by listing the account's private images.
 SINGLE_LOOKUPS = 3
 PAGE_SIZE = 100
+# describe (resolve and wait) pages by IMS's own default page size: most waits are then one page, with no marker that
+# can vanish while the listed images are being deleted (ListImagesRequest: limit defaults to 500).
+DESCRIBE_PAGE_SIZE = 500
 MAX_PAGES = 10000
 MARKER_RESTARTS = 3
 # A listing for ids whose creation times are known starts this long before the oldest of them (created_at=gte:...),
@@ -155,7 +158,7 @@ class HuaweiAdapter(ImageAdapter):
             raise
         return self._remember(normalize(raw or {}))
 
-    def _list_pages(self, until=None, **fields):
+    def _list_pages(self, until=None, page_size=PAGE_SIZE, **fields):
         """Every image the listing returns, page by page (marker = last id of the previous page); with
         ``until`` (a set of ids), it stops as soon as all of them have been seen.
 
@@ -169,12 +172,12 @@ class HuaweiAdapter(ImageAdapter):
             marker = None
             try:
                 for dummy in range(MAX_PAGES):
-                    request = ListImagesRequest(limit=PAGE_SIZE, marker=marker, **fields)
+                    request = ListImagesRequest(limit=page_size, marker=marker, **fields)
                     body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
                     page = body.get("images") or []
                     for raw in page:
                         images.setdefault(raw.get("id"), self._remember(normalize(raw)))
-                    if len(page) < PAGE_SIZE or (until and until.issubset(images)):
+                    if len(page) < page_size or (until and until.issubset(images)):
                         return list(images.values())
                     marker = page[-1].get("id")
                 return list(images.values())
@@ -194,7 +197,8 @@ class HuaweiAdapter(ImageAdapter):
         since = self._listing_since(ids)
         if since:
             fields["created_at"] = since
-        found = dict((i["id"], i) for i in self._list_pages(until=wanted, **fields) if i["id"] in wanted)
+        found = dict((i["id"], i) for i in self._list_pages(until=wanted, page_size=DESCRIBE_PAGE_SIZE, **fields)
+                     if i["id"] in wanted)
         # Ids that are not among the private images may still exist as shared or public images. A few are
         # looked up one by one; more are looked for in one listing of the images shared with the project
         # (public images are too many to list: such ids are then reported absent, never deleted). An id seen
@@ -204,7 +208,8 @@ class HuaweiAdapter(ImageAdapter):
             extra = [self.show(i) for i in missing]
         else:
             wanted_missing = set(missing)
-            extra = [i for i in self._list_pages(imagetype="shared") if i["id"] in wanted_missing]
+            extra = [i for i in self._list_pages(imagetype="shared", page_size=DESCRIBE_PAGE_SIZE)
+                     if i["id"] in wanted_missing]
         found.update((i["id"], i) for i in extra if i)
         return found
 
