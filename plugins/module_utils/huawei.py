@@ -31,6 +31,7 @@ PAGE_SIZE = 100
 DESCRIBE_PAGE_SIZE = 500
 MAX_PAGES = 10000
 MARKER_RESTARTS = 3
+MARKER_FALLBACKS = 5
 # A listing for ids whose creation times are known starts this long before the oldest of them (created_at=gte:...),
 # so that a cloud reading the time in another zone still lists them all.
 CREATED_AT_MARGIN = datetime.timedelta(days=1)
@@ -162,29 +163,40 @@ class HuaweiAdapter(ImageAdapter):
         """Every image the listing returns, page by page (marker = last id of the previous page); with
         ``until`` (a set of ids), it stops as soon as all of them have been seen.
 
-        An image deleted between two pages makes its id an unknown marker (HTTP 400): the listing then
-        starts again from the first page, a bounded number of times.
+        An image deleted between two pages makes its id an unknown marker (HTTP 400). The listing then goes on
+        from an earlier image of it that is still there: up to MARKER_FALLBACKS of them are tried, nearest first,
+        images outside ``until`` (which nobody here is deleting) before the others. Only when none works does
+        the listing start again from the first page, at most MARKER_RESTARTS times.
         """
         from huaweicloudsdkims.v2 import ListImagesRequest
 
-        for restart in range(MARKER_RESTARTS + 1):
+        failure = None
+        for dummy_restart in range(MARKER_RESTARTS + 1):
             images = {}
             marker = None
-            try:
-                for dummy in range(MAX_PAGES):
-                    request = ListImagesRequest(limit=page_size, marker=marker, **fields)
+            fallbacks = []
+            for dummy_page in range(MAX_PAGES):
+                request = ListImagesRequest(limit=page_size, marker=marker, **fields)
+                try:
                     body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
-                    page = body.get("images") or []
-                    for raw in page:
-                        images.setdefault(raw.get("id"), self._remember(normalize(raw)))
-                    if len(page) < page_size or (until and until.issubset(images)):
-                        return list(images.values())
-                    marker = page[-1].get("id")
+                except CloudError as error:
+                    if marker is None or error.category not in (INVALID_PARAMETER, NOT_FOUND):
+                        raise
+                    failure = error
+                    if not fallbacks:
+                        break  # start again from the first page
+                    marker = fallbacks.pop(0)
+                    continue
+                page = body.get("images") or []
+                for raw in page:
+                    images.setdefault(raw.get("id"), self._remember(normalize(raw)))
+                if len(page) < page_size or (until and until.issubset(images)):
+                    return list(images.values())
+                marker = page[-1].get("id")
+                fallbacks = fallback_markers(list(images), marker, until or ())
+            else:
                 return list(images.values())
-            except CloudError as error:
-                if marker is None or error.category not in (INVALID_PARAMETER, NOT_FOUND) or restart == MARKER_RESTARTS:
-                    raise
-        return []
+        raise failure
 
     def describe(self, ids):
         if len(ids) <= SINGLE_LOOKUPS:
@@ -268,6 +280,15 @@ class HuaweiAdapter(ImageAdapter):
             return self._local.request_id
 
         return self.invoke("GlanceDeleteImage", send, image_id=image_id, mutating=True, deletes=True)
+
+
+def fallback_markers(order, marker, pending):
+    """Markers to go on from when ``marker`` has vanished: the images listed before it, nearest first, those not
+    in ``pending`` (not being deleted by this task) before the others; at most MARKER_FALLBACKS."""
+    earlier = list(reversed(order[:order.index(marker)])) if marker in order else []
+    stable = [i for i in earlier if i not in pending]
+    going = [i for i in earlier if i in pending]
+    return (stable + going)[:MARKER_FALLBACKS]
 
 
 def unique_ids(ids):

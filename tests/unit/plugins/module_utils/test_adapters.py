@@ -190,3 +190,24 @@ def test_huawei_wait_lists_only_the_images_since_the_oldest_pending(emu):
     assert all(p.get("__imagetype") == "private" for p in wait)
     # One page of up to 500 per poll (IMS's default page size): no marker that a deleted image could invalidate.
     assert all(p.get("marker") in (None, "") and str(p.get("limit")) == "500" for p in wait)
+
+
+def test_huawei_listing_goes_on_from_an_earlier_image_when_its_marker_vanishes(emu):
+    """Someone deletes the marker image between two pages: IMS answers 400 for that marker, and the listing
+    goes on from the image before it instead of starting again from the first page."""
+    ids = ["b0000000-0000-4000-8000-%012d" % n for n in range(6)]
+    emu.control.add_images("huawei", [{"id": i, "name": "m-%d" % n, "region": "cn-north-4", "account": "100000000001",
+                                       "created_at": "2026-03-01T00:00:0%dZ" % n} for n, i in enumerate(ids)])
+    emu.control.configure(delete_polls=0)
+    newest_first = list(reversed(ids))
+    emu.control.add_fault(cloud="huawei", action="ListImages", kind="mutate", after=1, target=newest_first[1],
+                          delete=True)
+    emu.control.clear_journal()
+    adapter = make(emu, "huawei")
+    listed = adapter._list_pages(page_size=2, imagetype="private", created_at="gte:2026-03-01T00:00:00Z")
+    assert sorted(i["id"] for i in listed) == ids  # the vanished one was on page 1, before it went
+    markers = [c["params"].get("marker") or None for c in calls(emu, "huawei")]
+    statuses = [c["status"] for c in calls(emu, "huawei")]
+    # page 1; page 2 after the vanished marker (400); page 2 again after the image before it; pages 3 and 4
+    assert markers == [None, newest_first[1], newest_first[0], newest_first[3], newest_first[5]]
+    assert statuses == [200, 400, 200, 200, 200]
