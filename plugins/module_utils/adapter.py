@@ -41,6 +41,17 @@ def parse_endpoint(endpoint, default_scheme="https"):
     return scheme, netloc
 
 
+def unique(items):
+    """The items without repeats, in the order first seen."""
+    seen = set()
+    out = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
 def iso_utc(value):
     """Creation times as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) whatever the cloud's format, so they sort and compare
     as strings; a value that cannot be read is returned as it is."""

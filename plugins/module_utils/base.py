@@ -19,7 +19,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from .adapter import parse_endpoint
+from .adapter import parse_endpoint, unique
 from .deletion import DeletionFailed, ImageDeletion
 from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, MALFORMED_ID, UNKNOWN
 
@@ -247,7 +247,7 @@ class ImageInfoModule(CloudModule):
     def validate(self):
         p = self.params
         p["image_ids"] = [i.strip() if isinstance(i, str) else i for i in (p.get("image_ids") or [])]
-        p["image_ids"] = list(dict.fromkeys(p["image_ids"]))
+        p["image_ids"] = unique(p["image_ids"])
         bad = self.adapter_cls.bad_ids(p["image_ids"])
         if bad:
             message = "%d image id(s) are not %s image ids (%s): %s" % (

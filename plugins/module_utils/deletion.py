@@ -15,6 +15,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from .adapter import unique
 from .errors import (
     CloudError, LIMIT_EXCEEDED, MALFORMED_ID, NOT_FOUND, TRANSIENT, ADVICE,
 )
@@ -33,16 +34,6 @@ class DeletionFailed(Exception):
 def chunks(items, size):
     size = max(1, int(size))
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def unique(items):
-    seen = set()
-    out = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            out.append(item)
-    return out
 
 
 def run_parallel(func, items, workers, pool=None):
@@ -64,6 +55,11 @@ def run_parallel(func, items, workers, pool=None):
         return list(pool.map(guarded, items))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(guarded, items))
+
+
+def going(image):
+    """Whether a described image is gone (None) or already on its way out (someone's delete)."""
+    return image is None or image.get("state") in ("deleting", "deleted")
 
 
 def blocked_entry(image_id, category, code, reason):
@@ -127,7 +123,6 @@ class ImageDeletion:
             self.pool.shutdown(wait=True)
 
     def _run(self):
-        self.order = list(self.image_ids)
         self.resolve()
         candidates = [i for i in self.order if i in self.images and i not in self.already_absent]
         blocked = self.preflight(candidates)
@@ -165,7 +160,7 @@ class ImageDeletion:
                     self.order.append(image["id"])
         for image_id in self.order:
             image = found.get(image_id)
-            if image is None or image.get("state") in ("deleting", "deleted"):
+            if going(image):
                 # Gone, or already on its way out (someone else's delete): nothing for this task to do.
                 self.already_absent.append(image_id)
             else:
@@ -226,30 +221,26 @@ class ImageDeletion:
         return check(batch[:half]) + check(batch[half:])
 
     def _all_gone(self, ids):
-        """Whether every one of ``ids`` is no longer described, or is being deleted."""
+        """Whether every one of ``ids`` is no longer described, or is being deleted (a fresh describe)."""
         for batch in chunks(ids, self.adapter.describe_batch_size):
             try:
                 images = self.adapter.describe(batch)
             except CloudError:
                 return False
-            if any(images.get(i) is not None and images[i].get("state") not in ("deleting", "deleted")
-                   for i in batch):
+            if not all(going(images.get(i)) for i in batch):
                 return False
         return True
 
-    def _gone_meanwhile(self, image_id):
-        """Whether an image refused by the API has disappeared or is being deleted (by someone else, or by
-        an earlier attempt of ours whose answer was lost): then it is not blocked."""
-        try:
-            image = self.adapter.describe([image_id]).get(image_id)
-        except CloudError:
-            return False
-        return image is None or image.get("state") in ("deleting", "deleted")
+    def _refusal_means_gone(self, ids, error):
+        """A refusal that only says the image is not there: not found, or refused for its state while a fresh
+        describe shows it gone or being deleted (by someone else, or by an earlier attempt of ours whose answer
+        was lost). Such an image is not blocked: it is already absent."""
+        if error.category == NOT_FOUND:
+            return True
+        return bool(error.blocks_image) and len(ids) == 1 and self._all_gone(ids)
 
     def _single_failure(self, image_id, error):
-        if error.category != NOT_FOUND and error.blocks_image and self._gone_meanwhile(image_id):
-            error = CloudError(NOT_FOUND, "gone meanwhile", code=error.code)
-        if error.category == NOT_FOUND:
+        if self._refusal_means_gone([image_id], error):
             with self.lock:
                 self.already_absent.append(image_id)
             return []
@@ -302,9 +293,7 @@ class ImageDeletion:
 
     def _delete_failed(self, batch, error, failures, abort):
         """One delete call (one image, or a batch refused as a whole) that cannot be completed."""
-        if error.category != NOT_FOUND and error.blocks_image and len(batch) == 1 and self._gone_meanwhile(batch[0]):
-            error = CloudError(NOT_FOUND, "gone meanwhile", code=error.code)
-        if error.category == NOT_FOUND:
+        if self._refusal_means_gone(batch, error):
             with self.lock:
                 self.already_absent.extend(batch)
             return

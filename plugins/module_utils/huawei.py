@@ -12,7 +12,7 @@ import datetime
 import re
 import warnings
 
-from .adapter import ImageAdapter, iso_utc
+from .adapter import ImageAdapter, iso_utc, unique
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC, UNKNOWN, classify,
 )
@@ -174,7 +174,7 @@ class HuaweiAdapter(ImageAdapter):
         for dummy_restart in range(MARKER_RESTARTS + 1):
             images = {}
             marker = None
-            fallbacks = []
+            fallbacks = None  # set when a marker has vanished, until a page comes back
             for dummy_page in range(MAX_PAGES):
                 request = ListImagesRequest(limit=page_size, marker=marker, **fields)
                 try:
@@ -183,6 +183,8 @@ class HuaweiAdapter(ImageAdapter):
                     if marker is None or error.category not in (INVALID_PARAMETER, NOT_FOUND):
                         raise
                     failure = error
+                    if fallbacks is None:
+                        fallbacks = fallback_markers(list(images), marker, until or ())
                     if not fallbacks:
                         break  # start again from the first page
                     marker = fallbacks.pop(0)
@@ -192,8 +194,7 @@ class HuaweiAdapter(ImageAdapter):
                     images.setdefault(raw.get("id"), self._remember(normalize(raw)))
                 if len(page) < page_size or (until and until.issubset(images)):
                     return list(images.values())
-                marker = page[-1].get("id")
-                fallbacks = fallback_markers(list(images), marker, until or ())
+                marker, fallbacks = page[-1].get("id"), None
             else:
                 return list(images.values())
         raise failure
@@ -234,7 +235,7 @@ class HuaweiAdapter(ImageAdapter):
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
         types = {"private": ["private"], "shared": ["shared"], "public": ["gold", "market"], "all": [None]}[image_type]
         if image_ids:
-            images = [i for i in (self.show(x) for x in unique_ids(image_ids)) if i]
+            images = [i for i in (self.show(x) for x in unique(image_ids)) if i]
         else:
             images = []
             for imagetype in types:
@@ -289,11 +290,6 @@ def fallback_markers(order, marker, pending):
     stable = [i for i in earlier if i not in pending]
     going = [i for i in earlier if i in pending]
     return (stable + going)[:MARKER_FALLBACKS]
-
-
-def unique_ids(ids):
-    seen = set()
-    return [i for i in ids if not (i in seen or seen.add(i))]
 
 
 def normalize(raw):
