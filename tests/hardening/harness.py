@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ import yaml
 
 from emulator import fixtures
 from emulator.seed import DEFAULT_SEED_FILE, load_file
+from processes import kill_tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -246,27 +246,6 @@ def run_module(cloud, args, check_mode=False, diff=False, info=False):
 
 # -- ansible-playbook runs ----------------------------------------------------------------------------------------
 
-def descendants(pid):
-    """Every process below pid (ansible-core 2.19 workers start their own sessions: walk the tree)."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry, encoding="utf-8", errors="replace") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 class PlaybookRun:
     def __init__(self, rc, stdout, stderr, results, duration, timed_out):
         self.rc = rc
@@ -337,12 +316,7 @@ def finish_playbook(handle, timeout=150):
         process.wait(timeout=max(1, timeout - (time.monotonic() - handle["started"])))
     except subprocess.TimeoutExpired:
         timed_out = True
-        for pid in [process.pid] + descendants(process.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        process.wait(10)
+        kill_tree(process)
     duration = time.monotonic() - handle["started"]
     outputs = []
     for stream in (handle["stdout"], handle["stderr"]):

@@ -57,15 +57,22 @@ def show(result):
     return json.dumps({k: v for k, v in result.items() if k != "invocation"}, default=str)[:2000]
 
 
+def deleted_over_tls(outcome, cloud, case):
+    """The case's task deleted its one image, every call about it over TLS; returns (result, those calls)."""
+    status, result = cell(outcome, cloud, case)
+    image_id = outcome["ids"][cloud][case]
+    assert status == "ok" and result["deleted"] == [image_id] and result["changed"] is True, show(result)
+    calls = calls_about(outcome, cloud, image_id)
+    assert all(c["tls"] for c in calls)
+    return result, calls
+
+
 @pytest.mark.parametrize("cloud", CLOUD_NAMES)
 def test_validate_certs_with_ca_path_works(hx, hx_workdir, cloud):
     outcome = tls_outcome(hx, hx_workdir)
-    status, result = cell(outcome, cloud, "ca_path")
-    image_id = outcome["ids"][cloud]["ca_path"]
-    assert status == "ok" and result["deleted"] == [image_id] and result["changed"] is True, show(result)
+    result, calls = deleted_over_tls(outcome, cloud, "ca_path")
     assert not any("validate_certs" in w for w in result.get("warnings", []))
-    calls = calls_about(outcome, cloud, image_id)
-    assert calls and all(c["tls"] for c in calls)
+    assert calls
     assert sum(1 for c in calls if c["mutating"] and c["applied"]) == 1
 
 
@@ -98,12 +105,9 @@ def test_missing_ca_file_fails_clearly(hx, hx_workdir, cloud):
 @pytest.mark.parametrize("cloud", CLOUD_NAMES)
 def test_no_verification_works_and_warns(hx, hx_workdir, cloud):
     outcome = tls_outcome(hx, hx_workdir)
-    status, result = cell(outcome, cloud, "no_verification")
-    image_id = outcome["ids"][cloud]["no_verification"]
-    assert status == "ok" and result["deleted"] == [image_id] and result["changed"] is True, show(result)
+    result, dummy_calls = deleted_over_tls(outcome, cloud, "no_verification")
     assert any("validate_certs" in w for w in result.get("warnings", [])), result.get("warnings")
     assert "validate_certs is false" in outcome["run"].stderr
-    assert all(c["tls"] for c in calls_about(outcome, cloud, image_id))
 
 
 def test_tls_runs_leak_no_secret(hx, hx_workdir):

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from emulator_config import build_config
-from test_targets import TARGETS, one_play, run_playbook, tail
+from test_targets import TARGETS, run_target, tail, without_emulator
 
 
 def discover(predicate):
@@ -28,19 +28,13 @@ def emu_config(emu):
 
 @pytest.mark.parametrize("target", INFO_TARGETS + RETENTION_TARGETS)
 def test_target(target, emu, emu_config, tmp_path):
-    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), emu_config)
-    print("%s: rc %s in %.1f s" % (target, rc, seconds))
-    assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
+    run_target(target, emu_config, tmp_path)
 
 
 @pytest.mark.parametrize("target", INFO_TARGETS)
 def test_info_target_as_against_a_real_cloud(target, emu, emu_config, tmp_path):
     """Without emulator_control an info target runs only its `real: true` scenarios: reads, nothing deleted."""
-    config = {name: value for name, value in emu_config.items() if not name.startswith("emulator_")}
-    config["huawei_iam_endpoint"] = config["huawei_endpoint"]  # the emulator plays IAM too
-    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), config)
-    print("%s without emulator_control: rc %s in %.1f s" % (target, rc, seconds))
-    assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
+    output = run_target(target, without_emulator(emu_config), tmp_path, " without emulator_control")
     assert "Skipped without the emulator:" in output, tail(output)
     calls = emu.control.journal()
     assert calls, "the real-cloud scenarios made no API call"
@@ -50,8 +44,5 @@ def test_info_target_as_against_a_real_cloud(target, emu, emu_config, tmp_path):
 @pytest.mark.parametrize("target", RETENTION_TARGETS)
 def test_retention_target_without_the_emulator_does_nothing(target, emu, emu_config, tmp_path):
     """The retention scenarios seed and delete hundreds of images: without emulator_control they must not run at all."""
-    config = {name: value for name, value in emu_config.items() if not name.startswith("emulator_")}
-    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), config)
-    print("%s without emulator_control: rc %s in %.1f s" % (target, rc, seconds))
-    assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
+    run_target(target, without_emulator(emu_config, iam=False), tmp_path, " without emulator_control")
     assert emu.control.journal() == [], "a retention target without the emulator must make no API call"

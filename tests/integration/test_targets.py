@@ -8,7 +8,6 @@ task with malformed ids never imports a cloud SDK.
 import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import yaml
 
 from conftest import COLLECTIONS_ROOT  # tests/conftest.py: the ansible_collections symlink farm
 from emulator_config import build_config, write_config
+from processes import kill_tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = os.path.join(HERE, "targets")
@@ -43,35 +43,6 @@ MALFORMED_IDS = {"tencent": ["img-BAD", "m-emu0001"], "aliyun": ["img-emu00001",
 
 
 # -- running ansible-playbook ------------------------------------------------------------------
-
-def descendants(pid):
-    """Every process below ``pid`` (ansible-core 2.19 workers start their own sessions: walk the tree)."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry, encoding="utf-8", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def kill_tree(process):
-    for pid in [process.pid] + descendants(process.pid):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    process.wait(10)
-
 
 def playbook_env(tmp_path):
     env = {name: value for name, value in os.environ.items()
@@ -138,6 +109,23 @@ def one_play(roles=(), tasks=()):
     return play
 
 
+def run_target(target, config, tmp_path, label=""):
+    """Run ``target`` as the role of one play; fail with the end of its output unless it passes. Return the output."""
+    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), config)
+    print("%s%s: rc %s in %.1f s" % (target, label, rc, seconds))
+    assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
+    return output
+
+
+def without_emulator(config, iam=True):
+    """The config a real-cloud run gets: no emulator_* settings. The emulator still plays the cloud (and, with
+    ``iam``, Huawei's IAM too)."""
+    config = {name: value for name, value in config.items() if not name.startswith("emulator_")}
+    if iam:
+        config["huawei_iam_endpoint"] = config["huawei_endpoint"]
+    return config
+
+
 @pytest.fixture
 def emu_config(emu):
     return build_config(emu.ports, emu.seed)
@@ -147,20 +135,14 @@ def emu_config(emu):
 
 @pytest.mark.parametrize("target", IMAGE_TARGETS)
 def test_target(target, emu, emu_config, tmp_path):
-    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), emu_config)
-    print("%s: rc %s in %.1f s" % (target, rc, seconds))
-    assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
+    run_target(target, emu_config, tmp_path)
 
 
 @pytest.mark.parametrize("target", IMAGE_TARGETS)
 def test_target_as_against_a_real_cloud(target, emu, emu_config, tmp_path):
     """Without emulator_control the targets must run only what is safe on a real account: the emulator plays the
     cloud here, and its journal must show that nothing was deleted and no control call was needed."""
-    config = {name: value for name, value in emu_config.items() if not name.startswith("emulator_")}
-    config["huawei_iam_endpoint"] = config["huawei_endpoint"]  # the emulator plays IAM too
-    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), config)
-    print("%s without emulator_control: rc %s in %.1f s" % (target, rc, seconds))
-    assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
+    output = run_target(target, without_emulator(emu_config), tmp_path, " without emulator_control")
     assert "Skipped without the emulator:" in output, tail(output)
     calls = emu.control.journal()
     assert calls, "the real-cloud scenarios made no API call"
