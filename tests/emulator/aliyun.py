@@ -1,4 +1,5 @@
-"""Alibaba Cloud ECS 2014-05-26 RPC (ACS3-HMAC-SHA256, parameters in the query): DescribeImages, DeleteImage."""
+"""Alibaba Cloud ECS 2014-05-26 RPC (ACS3-HMAC-SHA256, parameters in the query): DescribeImages, DeleteImage,
+DescribeTasks."""
 import uuid
 from urllib.parse import parse_qsl
 
@@ -6,10 +7,20 @@ from .api import ApiError, Response, as_bool, as_int
 from .signing import AuthFailure, verify_acs3
 
 VERSION = "2014-05-26"
-ACTIONS = ("DescribeImages", "DeleteImage")
+ACTIONS = ("DescribeImages", "DeleteImage", "DescribeTasks")
+# DescribeTasksRequest (models/_describe_tasks_request.py): TaskAction and TaskStatus values, ResourceIds.N with N 1 to 100.
+TASK_ACTIONS = ("ImportImage", "ExportImage", "RedeployInstance", "ModifyDiskSpec", "ArchiveSnapshot")
+TASK_STATUSES = ("Finished", "Processing", "Failed")
 CONTENT_TYPE = "application/json;charset=utf-8"
-STATUSES = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFailed", "Deprecated", "Deleting")
+# DescribeImagesRequest.status (alibabacloud_ecs20140526 models/_describe_images_request.py): these values or ALL,
+# exact case; "ALL cannot be used together with other status values"; default Available. No Deleting status exists.
+STATUSES = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFailed", "Deprecated")
+ALL_STATUSES = "ALL"
+# DescribeImagesRequest.image_owner_alias: "An empty value indicates that images with the system, self, and others
+# values are returned" (marketplace only when asked for).
 ALIASES = ("self", "system", "others", "marketplace")
+DEFAULT_ALIASES = ("system", "self", "others")
+USAGES = ("instance", "none")  # DescribeImagesRequest.usage
 AUTH_ERRORS = {
     "malformed": ("IncompleteSignature", 400), "unknown_key": ("InvalidAccessKeyId.NotFound", 404),
     "expired": ("InvalidTimeStamp.Expired", 400), "bad_date": ("InvalidTimeStamp.Format", 400),
@@ -18,7 +29,7 @@ AUTH_ERRORS = {
     "token_expired": ("InvalidSecurityToken.Expired", 400),
     "token_unexpected": ("InvalidSecurityToken.MismatchWithAccessKey", 400),
 }
-# Messages of api-docs/aliyun-ecs-DeleteImage-2025.txt.
+# Messages of the DeleteImage page (docs/emulator.md, Sources).
 BLOCKS = (
     ("public", "ImageIsPublic", "You can not delete public image, please modify it to private."),
     ("shared", "ImageUseShared", "The specified image has been shared to others. You can use the "
@@ -46,14 +57,15 @@ class AliyunApi:
         call.action = request.header("x-acs-action") or params.get("Action")
         call.region = params.get("RegionId")
         if call.action not in ACTIONS:
-            raise ApiError("InvalidAction.NotFound",
-                           "Specified api is not found, please check your url and method.", 404)
+            raise ApiError("InvalidApi.NotFound", "Specified api is not found, please check your url and method.", 404)
         if (request.header("x-acs-version") or params.get("Version")) != VERSION:
             raise ApiError("InvalidVersion", "Specified parameter Version is not valid.", 400)
         if call.action == "DeleteImage":
             call.image_ids = [params["ImageId"]] if params.get("ImageId") else []
+        elif call.action == "DescribeTasks":
+            call.image_ids = [v for k, v in sorted(params.items()) if k.startswith("ResourceIds.")]
         else:
-            call.image_ids = [i.strip() for i in params.get("ImageId", "").split(",") if i.strip()]
+            call.image_ids = [i for i in params.get("ImageId", "").split(",") if i]
         try:
             call.dry_run = as_bool(params.get("DryRun"), "DryRun")
         except ValueError as error:
@@ -65,8 +77,9 @@ class AliyunApi:
             call.account = key.account
 
         try:
+            # InvalidTimeStamp.Expired: the timestamp is more than 15 minutes off (Alibaba's client error codes).
             verify_acs3(request, lambda key_id: app.state.find_key("aliyun", key_id),
-                        app.state.config["max_skew_seconds"], app.nonces, on_key)
+                        app.state.config["aliyun_max_skew_seconds"], app.nonces, on_key)
         except AuthFailure as failure:
             code, status = AUTH_ERRORS[failure.kind]
             raise ApiError(code, failure.message, status)
@@ -76,7 +89,40 @@ class AliyunApi:
     def execute(self, state, call):
         if call.action == "DescribeImages":
             return 200, self._describe(state, call)
+        if call.action == "DescribeTasks":
+            return 200, self._tasks(state, call)
         return 200, self._delete(state, call)
+
+    # -- DescribeTasks: the image import and export tasks that the `importing` / `exporting` flags stand for
+
+    def _tasks(self, state, call):
+        params = call.params
+        action, status = params.get("TaskAction"), params.get("TaskStatus")
+        if action and action not in TASK_ACTIONS:
+            raise _invalid("TaskAction must be one of %s." % ", ".join(TASK_ACTIONS))
+        if status and status not in TASK_STATUSES:
+            raise _invalid("TaskStatus must be one of %s." % ", ".join(TASK_STATUSES))
+        if len(call.image_ids) > 100:
+            raise _invalid("ResourceIds holds %d values, more than 100." % len(call.image_ids))
+        try:
+            page_number = as_int(params.get("PageNumber"), "PageNumber", 1, 1, 10 ** 9)
+            page_size = as_int(params.get("PageSize"), "PageSize", 10, 1, 100)
+        except ValueError as error:
+            raise _invalid(str(error))
+        tasks = []
+        for image in state.visible("aliyun", call.account, call.region):
+            if image["owner"] != "self":
+                continue
+            for flag, task_action in (("importing", "ImportImage"), ("exporting", "ExportImage")):
+                if image[flag]:
+                    tasks.append({"TaskId": "t-" + image["id"][2:] + task_action[0].lower(), "TaskAction": task_action,
+                                  "TaskStatus": "Processing", "ResourceId": image["id"], "SupportCancel": "true",
+                                  "CreationTime": image["created_at"].replace(":00Z", "Z"), "FinishedTime": ""})
+        tasks = [t for t in tasks if (not action or t["TaskAction"] == action) and (not status or t["TaskStatus"] == status)
+                 and (not call.image_ids or t["ResourceId"] in call.image_ids)]
+        page = tasks[(page_number - 1) * page_size:page_number * page_size]
+        return {"TotalCount": len(tasks), "PageNumber": page_number, "PageSize": page_size, "RegionId": call.region,
+                "TaskSet": {"Task": page}}
 
     # -- DescribeImages
 
@@ -84,8 +130,6 @@ class AliyunApi:
         params = call.params
         if call.dry_run:
             raise ApiError("DryRunOperation", "Request validation has been passed with DryRun flag set.", 400)
-        if len(call.image_ids) > 100:
-            raise _invalid("ImageId holds %d values, more than 100." % len(call.image_ids))
         try:
             page_number = as_int(params.get("PageNumber"), "PageNumber", 1, 1, 10 ** 9)
             page_size = as_int(params.get("PageSize"), "PageSize", 10, 1, 100)
@@ -94,14 +138,19 @@ class AliyunApi:
         statuses = self._statuses(params.get("Status"))
         alias = params.get("ImageOwnerAlias")
         if alias and alias not in ALIASES:
-            raise _invalid("ImageOwnerAlias must be one of %s." % ", ".join(ALIASES))
+            raise ApiError("InvalidImageOwnerAlias.ValueNotSupported",
+                           "The specified ImageOwnerAlias value is not supported.", 400)
+        if params.get("Usage") and params["Usage"] not in USAGES:
+            raise ApiError("InvalidUsage", "The specifed Usage is not valid", 404)
         images = state.visible("aliyun", call.account, call.region)
-        if call.image_ids:
-            images = [image for image in images if image["id"] in call.image_ids]
-        if params.get("ImageName"):
+        if params.get("ImageId"):
+            # A comma list of ids is documented by the earlier DescribeImages page ("You can specify multiple image IDs
+            # and separate these IDs with commas"), not by the current one: config aliyun_image_id_list.
+            wanted = call.image_ids if state.config["aliyun_image_id_list"] == "comma" else [params["ImageId"]]
+            images = [image for image in images if image["id"] in wanted]
+        if params.get("ImageName"):  # "Fuzzy search is supported": read here as a substring match
             images = [image for image in images if params["ImageName"] in image["name"]]
-        if alias:
-            images = [image for image in images if image["owner_alias"] == alias]
+        images = [image for image in images if image["owner_alias"] in ((alias,) if alias else DEFAULT_ALIASES)]
         if params.get("Usage"):
             images = [image for image in images if image["usage"] == params["Usage"]]
         if params.get("IsPublic"):
@@ -123,16 +172,15 @@ class AliyunApi:
 
     @staticmethod
     def _statuses(value):
-        """None means every status; the API's default is Available only."""
+        """None means every status; the API's default is Available only. Values are exact (no case folding)."""
         if value is None or value == "":
             return {"Available"}
-        names = [v.strip() for v in value.split(",") if v.strip()]
-        if any(name.lower() == "all" for name in names):
+        names = value.split(",")
+        if names == [ALL_STATUSES]:
             return None
-        known = {status.lower(): status for status in STATUSES}
-        if any(name.lower() not in known for name in names):
-            raise _invalid("Status must be a comma list of %s or All." % ", ".join(STATUSES))
-        return {known[name.lower()] for name in names}
+        if any(name not in STATUSES for name in names):
+            raise _invalid("Status must be ALL alone or a comma list of %s." % ", ".join(STATUSES))
+        return set(names)
 
     @staticmethod
     def _tags(params):
@@ -176,6 +224,13 @@ class AliyunApi:
         except ValueError as error:
             raise _invalid(str(error))
         image = state.get("aliyun", image_id)
+        if image is not None and image["ram_denied"] and image["account"] == call.account:
+            # The RAM resource of DeleteImage is the image (acs:ecs:{regionId}:{accountId}:image/{imageId}): a DryRun
+            # checks exactly this (with the AccessKey and the parameters).
+            raise ApiError("Forbidden.RAM", "User not authorized to operate on the specified resource, or this API "
+                           "doesn't support RAM.", 403)
+        if call.dry_run and state.config["aliyun_dry_run"] == "documented":
+            raise ApiError("DryRunOperation", "Request validation has been passed with DryRun flag set.", 400)
         if (image is None or image["region"] != call.region or image["owner"] != "self"
                 or image["account"] != call.account or state.is_deleting(image)):
             # The docs say both "the request is ignored" and 404 InvalidImageId.NotFound: config picks one.
@@ -183,18 +238,26 @@ class AliyunApi:
                 raise ApiError("InvalidImageId.NotFound", "The specified ImageId does not exist.", 404)
             image = None
         if image is not None:
-            for flag, code, message in BLOCKS:
-                if image[flag]:
-                    raise ApiError(code, message, 403)
-            if image["in_use"] and not force:
-                raise ApiError("ImageUsingByInstance", "The specified image has been used to create instances. "
-                               "You can use the DescribeInstances API to query these instances, or you can use "
-                               "the force parameter to proceed.", 403)
+            self._refuse(image, force)
         if call.dry_run:
             raise ApiError("DryRunOperation", "Request validation has been passed with DryRun flag set.", 400)
         if image is not None:
             state.start_delete("aliyun", image)
         return {}
+
+    @staticmethod
+    def _refuse(image, force):
+        """DeleteImage's documented 403 refusals; the order among them is the emulator's."""
+        for flag, code, message in BLOCKS:
+            if image[flag]:
+                raise ApiError(code, message, 403)
+        if image["status"] in ("Creating", "Waiting"):
+            # An earlier DeleteImage page lists 403 ImageIsCreating; the 2025 page does not.
+            raise ApiError("ImageIsCreating", "The specified image is being created.", 403)
+        if image["in_use"] and not force:
+            raise ApiError("ImageUsingByInstance", "The specified image has been used to create instances. "
+                           "You can use the DescribeInstances API to query these instances, or you can use "
+                           "the force parameter to proceed.", 403)
 
     # -- wire format
 

@@ -12,8 +12,8 @@ KINDS = ("throttle", "server_error", "drop", "slow", "error", "mutate", "hold")
 PHASES = ("before", "after")
 ACTIONS = {
     "tencent": ("DescribeImages", "DeleteImages"),
-    "aliyun": ("DescribeImages", "DeleteImage"),
-    "huawei": ("ShowImage", "ListImages", "DeleteImage", "ListProjects"),
+    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks"),
+    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects"),
 }
 MAX_DELAY_MS = 120000
 

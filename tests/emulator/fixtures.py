@@ -78,7 +78,7 @@ def stop(process, control):
 
 @pytest.fixture(scope="session")
 def emulator():
-    # The Alibaba SDK always uses HTTP(S)_PROXY from the environment (SDK-NOTES.md): none while the emulator runs.
+    # The Alibaba SDK always uses HTTP(S)_PROXY from the environment (darabonba ignores NO_PROXY): none while the emulator runs.
     saved = {name: os.environ.pop(name) for name in PROXY_VARIABLES if name in os.environ}
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
     try:

@@ -1,8 +1,10 @@
 """Huawei Cloud IMS (native OpenStack Glance v2 shape) and the one IAM call the SDK makes for a project id.
 
-Error codes come from the IMS error-code list (IMG.xxxx); IMG.9001 and IMG.9002 are the emulator's own,
-since IMS documents no code for refusing to delete an image in use or shared (see docs/emulator.md).
+Error codes come from the IMS error-code list (IMG.xxxx). IMS documents no refusal for an image that servers use or
+that is shared with other projects ("you can delete a shared image anytime without notifying the recipient"), so the
+emulator deletes both when asked (see docs/emulator.md, "Sources").
 """
+import base64
 import json
 import re
 import uuid
@@ -14,13 +16,23 @@ from .state import visible_to
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 IMAGE_PATH = re.compile(r"^/v2/images/([^/]+)/?$")
-SORT_KEYS = ("created_at", "name", "container_format", "disk_format", "status", "id", "size", "updated_at")
+MEMBERS_PATH = re.compile(r"^/v2/images/([^/]+)/members/?$")
+# ListImagesRequest.sort_key (huaweicloudsdkims): name, container_format, disk_format, status, id, size; "the default
+# is the creation time" (the IMS API reference names it created_at).
+SORT_KEYS = ("created_at", "name", "container_format", "disk_format", "status", "id", "size")
+# The ListImages query parameters the emulator implements; the SDK can send more (e.g. member_status), which the
+# emulator refuses rather than silently ignore.
+LIST_FILTERS = ("__imagetype", "id", "name", "status", "visibility", "__platform", "__os_type", "owner", "protected",
+                "tag", "__whole_image", "created_at", "updated_at", "limit", "marker", "sort_key", "sort_dir")
+# The IMS error-code list gives HTTP 400 for every IMG code; the DeleteImage page lists 403 and 404 among its
+# statuses without saying for which codes (config huawei_error_status: table | http).
+HTTP_STATUS = {"IMG.0027": 404, "IMG.0092": 403, "IMG.0093": 403, "IMG.0094": 403, "IMG.0061": 500}
 # The SDK reads error_code/error_msg (gateway) or {"error": {"code", "message"}} (IMS).
 GATEWAY = "gateway"
 
 
 def _not_found(image_id):
-    return ApiError("IMG.0027", "The image %s in the request does not exist." % image_id, 404)
+    return ApiError("IMG.0027", "The image %s in the request does not exist." % image_id)
 
 
 def _bad_request(message, code="IMG.0001"):
@@ -52,7 +64,12 @@ class HuaweiApi:
     def parse(self, request, call):
         params = dict(parse_qsl(request.query, keep_blank_values=True))
         match = IMAGE_PATH.match(request.path)
-        if match and request.method in ("GET", "DELETE"):
+        members = MEMBERS_PATH.match(request.path)
+        if members and request.method == "GET":
+            call.action = "ListImageMembers"
+            call.image_ids = [members.group(1)]
+            params["image_id"] = members.group(1)
+        elif match and request.method in ("GET", "DELETE"):
             call.action = "ShowImage" if request.method == "GET" else "DeleteImage"
             call.image_ids = [match.group(1)]
             params["image_id"] = match.group(1)
@@ -96,6 +113,14 @@ class HuaweiApi:
         call.region = owner[1]
 
     def execute(self, state, call):
+        try:
+            return self._execute(state, call)
+        except ApiError as error:
+            if error.status is None:
+                error.status = HTTP_STATUS.get(error.code, 400) if state.config["huawei_error_status"] == "http" else 400
+            raise
+
+    def _execute(self, state, call):
         if call.action == "ListProjects":
             return 200, self._projects(state, call)
         if call.action == "ListImages":
@@ -109,6 +134,8 @@ class HuaweiApi:
         if call.action == "ShowImage":
             state.seen([image])
             return 200, self._render(state, image)
+        if call.action == "ListImageMembers":
+            return 200, self._members(state, call, image)
         return self._delete(state, call, image)
 
     def _projects(self, state, call):
@@ -123,23 +150,36 @@ class HuaweiApi:
     def _list(self, state, call):
         params = call.params
         try:
-            limit = as_int(params.get("limit"), "limit", 500, 1, 1000)
+            # "默认取值为500" (ListImagesRequest.limit); no maximum is documented.
+            limit = as_int(params.get("limit"), "limit", 500, 1, 10 ** 6)
         except ValueError as error:
             raise _bad_request(str(error))
         sort_key, sort_dir = params.get("sort_key") or "created_at", params.get("sort_dir") or "desc"
         if sort_key not in SORT_KEYS or sort_dir not in ("asc", "desc"):
             raise _bad_request("sort_key must be one of %s and sort_dir asc or desc." % ", ".join(SORT_KEYS))
+        unknown = sorted(set(params) - set(LIST_FILTERS))
+        if unknown:
+            raise _bad_request("The emulator does not implement the ListImages parameter(s) %s." % ", ".join(unknown))
         images = [image for image in state.visible("huawei", call.account, call.region)
                   if self._matches(state, image, params)]
         images.sort(key=lambda image: (self._field(state, image, sort_key), image["id"]), reverse=sort_dir == "desc")
         if params.get("marker"):
             ids = [image["id"] for image in images]
-            if params["marker"] not in ids:
+            if params["marker"] in ids:
+                images = images[ids.index(params["marker"]) + 1:]
+            elif state.config["huawei_unknown_marker"] == "error":
+                # No answer is documented for a marker that names no listed image: an error, or an empty page.
                 raise _bad_request("The marker %s is not found." % params["marker"])
-            images = images[ids.index(params["marker"]) + 1:]
+            else:
+                images = []
         page = images[:limit]
         state.seen(page)
-        return {"images": [self._render(state, image) for image in page]}
+        answer = {"images": [self._render(state, image) for image in page]}
+        if state.config["huawei_page_info"] == "next_marker":
+            # ListImagesResponse.page_info.next_marker: "the marker of the next page, an image id"; on the last page
+            # the emulator leaves it out.
+            answer["page_info"] = {"next_marker": page[-1]["id"]} if len(images) > limit else {}
+        return answer
 
     def _matches(self, state, image, params):
         checks = {"id": image["id"], "name": image["name"], "status": image["status"],
@@ -153,13 +193,15 @@ class HuaweiApi:
         for name in ("created_at", "updated_at"):
             if params.get(name) and not _time_matches(params[name], image["created_at"]):
                 return False
+        # The documented query form is tag=Key=Value ("query the tag using tag=a=b", IMS ListImages, tag).
         tag = params.get("tag")
-        return not tag or tag in self._tags(image)
+        return not tag or tag in ["%s=%s" % (k, v) for k, v in sorted(image["tags"].items())]
 
     @staticmethod
-    def _tags(image):
-        # IMS tags are "key.value" strings.
-        return ["%s.%s" % (k, v) for k, v in sorted(image["tags"].items())]
+    def _tags(image, separator):
+        # The tags array of an image: "Key.Value" (the form before IMS upgraded its tags) or "Key=Value"; which one
+        # an answer carries is not documented (config huawei_tag_format).
+        return ["%s%s%s" % (k, separator, v) for k, v in sorted(image["tags"].items())]
 
     def _field(self, state, image, name):
         return self._render(state, image).get(name) or ""
@@ -171,7 +213,8 @@ class HuaweiApi:
             "protected": image["protected"], "owner": state.owner_project(image), "created_at": image["created_at"],
             "updated_at": image["created_at"], "active_at": image["created_at"], "min_disk": image["size_gb"],
             "min_ram": 0, "size": size, "virtual_size": 0, "disk_format": "zvhd2", "container_format": "bare",
-            "tags": self._tags(image), "self": "/v2/images/" + image["id"], "file": "/v2/images/%s/file" % image["id"],
+            "tags": self._tags(image, "." if state.config["huawei_tag_format"] == "dot" else "="),
+            "self": "/v2/images/" + image["id"], "file": "/v2/images/%s/file" % image["id"],
             "schema": "/v2/schemas/image", "virtual_env_type": "FusionCompute", "checksum": "",
             "__imagetype": image["imagetype"], "__os_version": image["os_name"], "__platform": image["platform"],
             "__os_bit": image["os_bit"], "__os_type": image["os_type"], "__isregistered": "true",
@@ -180,6 +223,41 @@ class HuaweiApi:
             "__support_kvm": "true", "__lazyloading": "true", "__originalimagename": "", "__productcode": "",
             "enterprise_project_id": "0", "hw_firmware_type": "bios", "max_ram": "",
         }
+
+    # -- GET /v2/images/{id}/members (GlanceListImageMembers)
+
+    def _members(self, state, call, image):
+        """The members of an own image, in the shape of GlanceListImageMembersResponse (members[], schema).
+
+        Only the owner sees the member list; to another project the image's members are not found (IMG.0027). `limit`
+        and `marker` (a member id) page the list as GlanceListImageMembersRequest documents them; the documents give
+        no default page size, so without `limit` every member is answered."""
+        if image["owner"] != "self" or state.is_deleting(image):
+            raise _not_found(image["id"])
+        params = call.params
+        try:
+            limit = as_int(params.get("limit"), "limit", 500, 1, 1000)  # [1, 1000], default 500
+        except ValueError as error:
+            raise _bad_request(str(error))
+        members = sorted(image["members"], key=lambda m: m["member_id"])
+        if params.get("marker"):
+            # "marker的值需为base64编码内容" (GlanceListImageMembersRequest.marker): here the base64 of a member id.
+            ids = [m["member_id"] for m in members]
+            try:
+                after = base64.b64decode(params["marker"].encode(), validate=True).decode()
+            except (ValueError, UnicodeDecodeError):
+                after = None
+            if after not in ids:
+                raise _bad_request("The marker %s is not valid." % params["marker"])
+            members = members[ids.index(after) + 1:]
+        page = members[:limit]
+        more = len(members) > limit
+        return {"members": [{"status": m["status"], "created_at": image["created_at"], "updated_at": image["created_at"],
+                             "image_id": image["id"], "member_id": m["member_id"], "schema": "/v2/schemas/member",
+                             "member_type": "project"} for m in page],
+                "schema": "/v2/schemas/members",
+                "page_info": {"next_marker": base64.b64encode(page[-1]["member_id"].encode()).decode() if more else None,
+                              "current_count": len(page)}}
 
     # -- DELETE /v2/images/{id}
 
@@ -194,19 +272,15 @@ class HuaweiApi:
             raise _not_found(image_id)
         if image["owner"] == "other":
             if image["imagetype"] == "market":
-                raise ApiError("IMG.0093", "A marketplace image cannot be deleted.", 403)
+                raise ApiError("IMG.0093", "A marketplace image cannot be deleted.")
             if image["imagetype"] == "gold" or image["public"]:
-                raise ApiError("IMG.0094", "The public image cannot be deleted.", 403)
-            raise ApiError("IMG.0092", "The image can only be deleted by the owner.", 403)
+                raise ApiError("IMG.0094", "The public image cannot be deleted.")
+            raise ApiError("IMG.0092", "The image can only be deleted by the owner.")
         if image["protected"]:
             raise _bad_request("A protected image cannot be deleted.", "IMG.0091")
         if image["status"] in ("queued", "saving"):
             raise _bad_request("An image being created cannot be deleted.", "IMG.0090")
-        if image["in_use"]:
-            raise _bad_request("The image %s is in use by ECSs and cannot be deleted." % image_id, "IMG.9001")
-        if image["shared"]:
-            raise _bad_request("The image %s is shared with other tenants; cancel the sharing first." % image_id,
-                               "IMG.9002")
+        # No refusal for `in_use` or `shared`: IMS documents none (a shared image can be deleted at any time).
         state.start_delete("huawei", image, delete_backup and image["whole_image"])
         return 204, None
 

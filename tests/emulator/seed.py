@@ -1,5 +1,6 @@
 """Seed files: load them and normalize accounts, config and images into the emulator's records."""
 import copy
+import hashlib
 import json
 import os
 
@@ -11,13 +12,42 @@ DEFAULT_CONFIG = {
     "delete_polls": 2,
     "tencent_max_batch": 100,
     "max_skew_seconds": 300,
+    "aliyun_max_skew_seconds": 900,
     "aliyun_missing_delete": "not_found",
+    "deleting_view": "unchanged",
+    "tencent_failed_states": "deletable",
+    "aliyun_dry_run": "documented",
+    "aliyun_image_id_list": "comma",
+    "huawei_error_status": "table",
+    "huawei_page_info": "next_marker",
+    "huawei_unknown_marker": "error",
+    "huawei_tag_format": "dot",
 }
-MISSING_DELETE_MODES = ("not_found", "ignore")
+# Where the clouds' documents are silent, each plausible behaviour is a choice (docs/emulator.md, "Assumptions").
+CHOICES = {
+    "aliyun_missing_delete": ("not_found", "ignore"),
+    "deleting_view": ("unchanged", "state"),
+    "tencent_failed_states": ("deletable", "refused"),
+    "aliyun_dry_run": ("documented", "full"),
+    "aliyun_image_id_list": ("comma", "single"),
+    "huawei_error_status": ("table", "http"),
+    "huawei_page_info": ("next_marker", "none"),
+    "huawei_unknown_marker": ("error", "empty"),
+    "huawei_tag_format": ("dot", "equals"),
+}
 
 DEFAULT_REGION = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
 STATE_KEY = {"tencent": "state", "aliyun": "status", "huawei": "status"}
-DELETING_STATE = {"tencent": "DELETING", "aliyun": "Deleting", "huawei": "deleted"}
+# The image states each cloud documents (Tencent Image.ImageState, Alibaba DescribeImagesRequest.status, Huawei
+# ListImagesRequest.status). Tencent's USING comes from the `in_use` flag, as the DeleteImages page names it.
+STATES = {
+    "tencent": ("CREATING", "NORMAL", "CREATEFAILED", "SYNCING", "IMPORTING", "IMPORTFAILED"),
+    "aliyun": ("Creating", "Waiting", "Available", "UnAvailable", "CreateFailed", "Deprecated"),
+    "huawei": ("queued", "saving", "deleted", "killed", "active"),
+}
+# With `deleting_view: state`, what a describe shows while an accepted delete finishes. Tencent's Image.ImageState lists
+# no such state (DELETING is a guess); Huawei's `deleted` is a documented status value; Alibaba documents none.
+DELETING_STATE = {"tencent": "DELETING", "aliyun": None, "huawei": "deleted"}
 
 COMMON_FIELDS = {
     "id": None, "name": None, "region": None, "account": None, "owner": "self",
@@ -28,12 +58,13 @@ COMMON_FIELDS = {
 CLOUD_FIELDS = {
     "tencent": {"state": "NORMAL", "snapshot_ids": [], "task_running": False, "image_source": None},
     "aliyun": {"status": "Available", "snapshot_ids": [], "copying": False, "importing": False,
-               "exporting": False, "is_copied": False, "progress": "100%", "owner_alias": None, "usage": None},
+               "exporting": False, "is_copied": False, "progress": "100%", "owner_alias": None, "usage": None,
+               "ram_denied": False},
     "huawei": {"status": "active", "backup_ids": [], "whole_image": False, "protected": False,
-               "imagetype": None, "visibility": None, "os_bit": "64", "os_type": "Linux"},
+               "imagetype": None, "visibility": None, "os_bit": "64", "os_type": "Linux", "members": None},
 }
 BOOL_FIELDS = {"shared", "public", "in_use", "task_running", "copying", "importing", "exporting",
-               "is_copied", "whole_image", "protected"}
+               "is_copied", "whole_image", "protected", "ram_denied"}
 LIST_FIELDS = {"snapshot_ids", "backup_ids"}
 
 
@@ -58,9 +89,9 @@ def check_config(config, base=None):
     for key, value in (config or {}).items():
         if key not in DEFAULT_CONFIG:
             raise SeedError("unknown config key %r (known: %s)" % (key, ", ".join(sorted(DEFAULT_CONFIG))))
-        if key == "aliyun_missing_delete":
-            if value not in MISSING_DELETE_MODES:
-                raise SeedError("aliyun_missing_delete must be one of %s" % ", ".join(MISSING_DELETE_MODES))
+        if key in CHOICES:
+            if value not in CHOICES[key]:
+                raise SeedError("%s must be one of %s" % (key, ", ".join(CHOICES[key])))
         elif isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "tencent_max_batch" else 0):
             raise SeedError("config %s must be a non-negative integer, not %r" % (key, value))
         merged[key] = value
@@ -140,6 +171,9 @@ def normalize_image(cloud, raw, default_account=None):
             raise SeedError("%s image %s: %s must be true or false" % (cloud, image["id"], name))
     for name in LIST_FIELDS & set(image):
         image[name] = [str(item) for item in image[name] or []]
+    if image[STATE_KEY[cloud]] not in STATES[cloud] and image[STATE_KEY[cloud]] != DELETING_STATE[cloud]:
+        raise SeedError("%s image %s: %s must be one of %s" % (cloud, image["id"], STATE_KEY[cloud],
+                                                               ", ".join(STATES[cloud])))
     if not isinstance(image["tags"], dict):
         raise SeedError("%s image %s: tags must be a mapping" % (cloud, image["id"]))
     image["tags"] = {str(k): "" if v is None else str(v) for k, v in image["tags"].items()}
@@ -169,8 +203,45 @@ def _derive(cloud, image):
         if image["usage"] is None:
             image["usage"] = "instance" if image["in_use"] else "none"
     if cloud == "huawei":
+        _derive_members(image)
+        # "The __imagetype of images you share with other tenants or those other tenants share with you and you have
+        # accepted is shared. You can use field owner to distinguish the two" (IMS ListImages, __imagetype).
         if image["imagetype"] is None:
-            image["imagetype"] = ("gold" if public else "shared") if other else "private"
+            image["imagetype"] = ("gold" if public else "shared") if other else ("shared" if image["shared"] else "private")
         if image["visibility"] is None:
             image["visibility"] = {"gold": "public", "market": "public", "shared": "shared"}.get(
                 image["imagetype"], "private")
+
+
+# Glance image member statuses (GlanceImageMembers.status in huaweicloudsdkims: accepted, rejected, pending).
+MEMBER_STATUSES = ("accepted", "rejected", "pending")
+
+
+def _derive_members(image):
+    """Huawei `members`: the projects an own image is shared with. `shared: true` alone means one accepted member;
+    members given make the image shared."""
+    members = image["members"]
+    if image["owner"] != "self":
+        image["members"] = []
+        return
+    if members is None:
+        members = [default_member(image["id"])] if image["shared"] else []
+    if not isinstance(members, list):
+        raise SeedError("huawei image %s: members must be a list" % image["id"])
+    normalized = []
+    for member in members:
+        if isinstance(member, str):
+            member = {"member_id": member}
+        if not isinstance(member, dict) or not member.get("member_id") or set(member) - {"member_id", "status"}:
+            raise SeedError("huawei image %s: a member is a project id or {member_id, status}" % image["id"])
+        status = member.get("status", "accepted")
+        if status not in MEMBER_STATUSES:
+            raise SeedError("huawei image %s: member status must be one of %s" % (image["id"], ", ".join(MEMBER_STATUSES)))
+        normalized.append({"member_id": str(member["member_id"]), "status": status})
+    image["members"] = normalized
+    image["shared"] = bool(normalized)
+
+
+def default_member(image_id):
+    """A stable made-up project id for the one member of an image seeded with `shared: true`."""
+    return hashlib.sha256(("member:" + image_id).encode()).hexdigest()[:32]

@@ -12,7 +12,9 @@ from .seed import CLOUDS, DELETING_STATE, STATE_KEY
 # Fields the seed derives from others: a PATCH of a source field derives them again.
 DERIVED_FROM = {
     "image_source": {"owner", "public"}, "owner_alias": {"owner", "public", "shared"},
-    "usage": {"in_use"}, "imagetype": {"owner", "public", "shared"}, "visibility": {"owner", "public", "shared"},
+    "usage": {"in_use"}, "imagetype": {"owner", "public", "shared", "members"},
+    "visibility": {"owner", "public", "shared", "members", "imagetype"},
+    "members": {"owner", "shared"},
 }
 
 
@@ -120,7 +122,7 @@ class State:
                 if (region is None or image["region"] == region)
                 and (account is None or image["account"] == account)]
 
-    # -- deletion: DELETING for `delete_polls` describes, then gone
+    # -- deletion: still described for `delete_polls` describes (as it was, or in a deleting state), then gone
 
     def start_delete(self, cloud, image, drop_snapshots=False):
         if drop_snapshots:
@@ -130,7 +132,8 @@ class State:
         if polls <= 0:
             del self.images[cloud][image["id"]]
             return
-        image[STATE_KEY[cloud]] = DELETING_STATE[cloud]
+        if self.config["deleting_view"] == "state" and DELETING_STATE[cloud]:
+            image[STATE_KEY[cloud]] = DELETING_STATE[cloud]
         image["deleting_polls_left"] = polls
 
     def is_deleting(self, image):

@@ -13,10 +13,14 @@ ID_RE = re.compile(r"^img-[a-z0-9]{8,}$")
 # Common parameters of the legacy GET form that are not API parameters.
 COMMON = {"Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature", "SignatureMethod",
           "Language", "Token", "RequestClient"}
-FILTERS = ("image-id", "image-name", "image-type", "image-state", "platform", "tag-key", "tag-value")
-TYPES = ("PRIVATE_IMAGE", "PUBLIC_IMAGE", "SHARED_IMAGE")
-# Deletable states; CREATING, USING, SYNCING, IMPORTING and DELETING are not (tencent-cvm-DeleteImages.txt).
-DELETABLE = ("NORMAL", "CREATEFAILED", "IMPORTFAILED")
+# DescribeImagesRequest.Filters (tencentcloud-sdk-python-cvm models.py) also documents dedicated-cluster-id and
+# cdc-cache-status, which the emulator does not implement (it answers InvalidFilter for them).
+FILTERS = ("image-id", "image-name", "image-type", "platform", "tag-key", "tag-value")
+TYPES = ("PRIVATE_IMAGE", "PUBLIC_IMAGE", "SHARED_IMAGE")  # Filters docstring, image-type
+# DeleteImages refuses CREATING and USING (DeleteImages page) and CREATING, SYNCING, IMPORTING (the SDK's DeleteImages
+# docstring). Whether CREATEFAILED/IMPORTFAILED images can go is not documented: config `tencent_failed_states`.
+DELETABLE = ("NORMAL",)
+FAILED_STATES = ("CREATEFAILED", "IMPORTFAILED")
 AUTH_CODES = {
     "malformed": "AuthFailure.InvalidAuthorization", "unknown_key": "AuthFailure.SecretIdNotFound",
     "expired": "AuthFailure.SignatureExpire", "signature": "AuthFailure.SignatureFailure",
@@ -115,7 +119,7 @@ class TencentApi:
         params = call.params
         ids, filters = _id_list(params.get("ImageIds"), "ImageIds"), params.get("Filters")
         if ids and filters:
-            raise ApiError("InvalidParameterValue.InvalidParameterCoexistImageIdsFilters",
+            raise ApiError("InvalidParameter.InvalidParameterCoexistImageIdsFilters",
                            "ImageIds and Filters cannot be given together.")
         if len(ids) > state.config["tencent_max_batch"]:
             raise ApiError("InvalidParameterValue.LimitExceeded",
@@ -149,17 +153,16 @@ class TencentApi:
         if filters is None:
             return []
         if not isinstance(filters, list) or len(filters) > 10:
-            raise ApiError("InvalidParameterValue.LimitExceeded", "Filters must be a list of at most 10 filters.")
+            raise ApiError("InvalidFilterValue.LimitExceeded", "Filters must be a list of at most 10 filters.")
         parsed = []
         for item in filters:
             name, values = (item or {}).get("Name"), (item or {}).get("Values")
             if not isinstance(values, list) or not values or len(values) > 5:
-                raise ApiError("InvalidParameterValue.LimitExceeded",
-                               "Filter %s needs 1 to 5 Values." % name)
+                raise ApiError("InvalidFilterValue.LimitExceeded", "Filter %s needs 1 to 5 Values." % name)
             if name not in FILTERS and not str(name).startswith("tag:"):
                 raise ApiError("InvalidFilter", "The filter `%s` is not supported." % name)
             if name == "image-type" and not set(values) <= set(TYPES):
-                raise ApiError("InvalidFilterValue", "image-type must be one of %s." % ", ".join(TYPES))
+                raise ApiError("InvalidFilter", "image-type must be one of %s." % ", ".join(TYPES))
             parsed.append((name, [str(v) for v in values]))
         return parsed
 
@@ -170,8 +173,6 @@ class TencentApi:
             return any(value in image["name"] for value in values)
         if name == "image-type":
             return self._type(image) in values
-        if name == "image-state":
-            return self._state(image) in values
         if name == "platform":
             return any(value.lower() in image["platform"].lower() for value in values)
         if name == "tag-key":
@@ -188,6 +189,7 @@ class TencentApi:
 
     @staticmethod
     def _state(image):
+        # USING is named by the DeleteImages page ("CREATING or USING ... cannot be deleted"), not by Image.ImageState.
         if image["in_use"] and image["state"] == "NORMAL":
             return "USING"
         return image["state"]
@@ -227,14 +229,17 @@ class TencentApi:
         return {}
 
     def _deletable(self, state, call, image_id):
-        """The image, or the first error by precedence: NotFound/NotBelong, public, shared, task, state."""
+        """The image, or the first error by precedence: not found, shared with this account, public, shared out,
+        task running, state. The codes are DeleteImages' documented ones; the precedence is the emulator's."""
         image = state.get("tencent", image_id)
-        if image is None or image["region"] != call.region:
+        own = image is not None and image["owner"] == "self"
+        if (image is None or image["region"] != call.region or state.is_deleting(image)
+                or (own and image["account"] != call.account)):
+            # Another account's own image is not visible to this one: not found, as an unknown id.
             raise ApiError("InvalidImageId.NotFound", "The image `%s` is not found." % image_id)
-        own = image["owner"] == "self"
-        if (own and image["account"] != call.account) or (not own and not image["public"]):
-            raise ApiError("UnauthorizedOperation.ImageNotBelongToAccount",
-                           "The image `%s` does not belong to this account." % image_id)
+        if not own and not image["public"]:
+            raise ApiError("InvalidParameterValue.InvalidImageIdIsShared",
+                           "The specified image ID `%s` is a shared image." % image_id)
         if image["public"]:
             raise ApiError("InvalidParameterValue.InvalidImageId",
                            "The image `%s` does not support this operation: it is a public image." % image_id)
@@ -242,7 +247,8 @@ class TencentApi:
             raise ApiError("InvalidImageId.InShared", "The image `%s` is being shared." % image_id)
         if image["task_running"]:
             raise ApiError("MutexOperation.TaskRunning", "A task is running on the image `%s`." % image_id)
-        if self._state(image) not in DELETABLE:
+        deletable = DELETABLE + (FAILED_STATES if state.config["tencent_failed_states"] == "deletable" else ())
+        if self._state(image) not in deletable:
             raise ApiError("InvalidImageId.IncorrectState",
                            "The image `%s` is in state %s and cannot be deleted." % (image_id, self._state(image)))
         return image
@@ -253,7 +259,7 @@ class TencentApi:
         return Response.json(200, {"Response": dict(payload, RequestId=call.request_id)})
 
     def render_error(self, call, error):
-        # The SDK parses errors only when Content-Type is exactly application/json (SDK-NOTES.md).
+        # The SDK parses errors only when Content-Type is exactly application/json (tencentcloud-sdk-python-common's abstract client).
         body = {"Response": {"Error": {"Code": error.code, "Message": error.message}, "RequestId": call.request_id}}
         return Response.json(error.status or 200, body)
 

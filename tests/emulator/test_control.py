@@ -101,10 +101,38 @@ def test_bad_control_calls(emu, call, args):
 
 def test_configure_validates(emu):
     assert emu.control.configure(delete_polls=5)["delete_polls"] == 5
-    for bad in ({"delete_polls": -1}, {"latency": 5}, {"tencent_max_batch": 0}, {"aliyun_missing_delete": "maybe"}):
+    for bad in ({"delete_polls": -1}, {"latency": 5}, {"tencent_max_batch": 0}, {"aliyun_missing_delete": "maybe"},
+                {"deleting_view": "DELETING"}, {"aliyun_dry_run": True}, {"huawei_error_status": 404}):
         with pytest.raises(ControlError):
             emu.control.configure(**bad)
     assert emu.control.config()["delete_polls"] == 5
+    # Every choice of "Assumptions" can be set, each value of it.
+    from emulator.seed import CHOICES
+    for key, values in CHOICES.items():
+        for value in values:
+            assert emu.control.configure(**{key: value})[key] == value
+
+
+@pytest.mark.parametrize("cloud, image", [
+    ("tencent", {"id": "img-state0001", "state": "USING"}),      # USING comes from in_use, not a seeded state
+    ("tencent", {"id": "img-state0002", "state": "normal"}),     # exact case
+    ("aliyun", {"id": "m-state0001", "status": "Deleting"}),     # not a documented status
+    ("aliyun", {"id": "m-state0002", "status": "ALL"}),
+    ("huawei", {"id": "e9000000-0000-4000-8000-000000000001", "status": "deactivated"}),  # not an IMS status
+    ("huawei", {"id": "e9000000-0000-4000-8000-000000000002", "members": [{"member_id": "p", "status": "maybe"}]}),
+])
+def test_seeded_states_and_members_are_the_documented_ones(emu, cloud, image):
+    with pytest.raises(ControlError):
+        emu.control.add_images(cloud, [image])
+
+
+def test_huawei_members_follow_shared(emu):
+    image = emu.control.add_images("huawei", [{"id": "e9000000-0000-4000-8000-000000000003", "shared": True}])[0]
+    assert len(image["members"]) == 1 and image["imagetype"] == "shared" and image["visibility"] == "shared"
+    updated = emu.control.update_image("huawei", image["id"], shared=False)
+    assert (updated["members"], updated["imagetype"], updated["shared"]) == ([], "private", False)
+    updated = emu.control.update_image("huawei", image["id"], members=["p1", {"member_id": "p2", "status": "rejected"}])
+    assert updated["shared"] and updated["imagetype"] == "shared" and updated["members"][1]["status"] == "rejected"
 
 
 def test_seed_from_files(tmp_path, emu):
