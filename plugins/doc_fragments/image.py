@@ -54,9 +54,10 @@ options:
       - Defaults to the cloud's documented limit where it has one (Tencent DeleteImages, 10/s), otherwise 20/s.
     type: float
 notes:
-  - Before anything is deleted, every selected image is checked (described, and dry-run where the API has a dry run).
-    If any image cannot be deleted (in use, shared, public, busy, wrong state), the task fails, deletes nothing and
-    lists each blocked image with its reason in RV(blocked).
+  - Before anything is deleted, every selected image is checked (described, read further where only another read
+    shows a block, and dry-run where the API has a dry run). If any image cannot be deleted (in use, shared, public,
+    busy, wrong state), the task fails, deletes nothing and lists each blocked image with its reason in RV(blocked).
+    What each cloud lets the module see beforehand is in the collection's README ("What is protected, and how").
   - Check mode sends no mutating request and reports what the real run would delete; it fails exactly where the real
     run's pre-flight would.
   - Throttled and transient calls are retried with jittered exponential backoff (O(retries)). A delete that answers

@@ -199,6 +199,22 @@ class ImageAdapter:
         """Why ``image`` cannot be deleted, seen from its description: (category, code, reason) or None."""
         raise NotImplementedError
 
+    def lookup_blocks(self, images, options, parallel):
+        """Blocks that only a further documented read shows (Huawei's image members, Alibaba's import and export
+        tasks), for ``images`` that their description did not block: {id: (category, code, reason)}.
+
+        ``parallel(func, items)`` runs ``func`` on the task's thread pool and returns [(item, result, error)].
+        Raises CloudError when a read fails: the task then stops before anything is deleted."""
+        return {}
+
+    @staticmethod
+    def raise_first(outcomes):
+        """The results of ``parallel``, or its first error raised."""
+        for dummy_item, dummy_result, error in outcomes:
+            if error is not None:
+                raise error
+        return [(item, result) for item, result, dummy_error in outcomes]
+
     def delete(self, ids, options, dry_run=False):
         """Delete ``ids`` (one id unless multi_id_delete). Return the request id (or None)."""
         raise NotImplementedError

@@ -17,15 +17,22 @@ import re
 from .adapter import ImageAdapter, iso_utc
 from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, UNKNOWN, classify
 
-# DescribeImages answers only Available images unless Status says otherwise; lookups must see every state,
-# images being deleted included (so that wait waits for them): Status=All.
-ALL_STATUSES = "All"
+# DescribeImages answers only Available images unless Status says otherwise, and lookups must see every state:
+# "ALL: All image statuses ... ALL cannot be used together with other status values" (exact case;
+# alibabacloud_ecs20140526 models/_describe_images_request.py, status).
+ALL_STATUSES = "ALL"
+# The documented statuses. No deleting status is documented; what a describe shows while a delete finishes is not
+# either (the image may still be listed as it was, or vanish): wait polls until it is no longer listed.
 STATES = {
     "Available": "available", "Creating": "creating", "Waiting": "creating", "UnAvailable": "unavailable",
-    "CreateFailed": "failed", "Deprecated": "deprecated", "Deleting": "deleting",
+    "CreateFailed": "failed", "Deprecated": "deprecated",
 }
+# DescribeTasksRequest.task_action: the image tasks DescribeTasks can show; a copy in progress has none.
+IMAGE_TASKS = (("ImportImage", "being imported"), ("ExportImage", "being exported"))
 KINDS = {"self": "private", "others": "shared", "system": "public", "marketplace": "public"}
-OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system", "marketplace"], "all": [None]}
+# "An empty value indicates that images with the system, self, and others values are returned" (ImageOwnerAlias).
+OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system", "marketplace"],
+                 "all": [None, "marketplace"]}
 
 
 ECS_VERSION = "2014-05-26"
@@ -59,6 +66,13 @@ class AliyunAdapter(ImageAdapter):
     has_credential_chain = True
     # Options of aliyun_image only.
     delete_options = {"force": {"type": "bool", "default": False}}
+
+    # Whether DescribeImages reads a comma list of ImageId values: None until a list has answered (see _by_ids).
+    reads_id_lists = None
+
+    def __init__(self, settings, policy=None, limiter=None):
+        super(AliyunAdapter, self).__init__(settings, policy=policy, limiter=limiter)
+        self._seen = set()  # ids this task has found: one no longer found is gone
 
     def build_client(self):
         from alibabacloud_tea_openapi.client import Client
@@ -132,7 +146,37 @@ class AliyunAdapter(ImageAdapter):
             page += 1
 
     def describe(self, ids):
-        images = self._describe_pages(ImageId=",".join(ids), Status=ALL_STATUSES)
+        """The images among ``ids`` that exist. Without ImageOwnerAlias DescribeImages answers "system, self and
+        others" images: ids never seen by this task and not found so are looked for once among marketplace images
+        (so that such an id is reported blocked, not absent); an id seen earlier and no longer found is gone."""
+        found = self._by_ids(ids)
+        unseen = [i for i in ids if i not in found and i not in self._seen]
+        if unseen:
+            found.update(self._by_ids(unseen, ImageOwnerAlias="marketplace"))
+        self._seen.update(found)
+        return found
+
+    def _by_ids(self, ids, **fields):
+        """Up to 100 ids in one DescribeImages call, as a comma list: documented by an earlier DescribeImages page
+        ("You can specify multiple image IDs and separate these IDs with commas"), not by the current one. So when a
+        list brings back none of its ids, one id is asked alone: if that one is found, this endpoint does not read
+        lists, and every id is asked alone from then on (one call each)."""
+        if self.reads_id_lists is False:
+            found = {}
+            for image_id in ids:
+                found.update(self._one_call([image_id], **fields))
+            return found
+        found = self._one_call(ids, **fields)
+        if len(ids) > 1 and self.reads_id_lists is None and not fields:
+            if found:
+                self.reads_id_lists = True
+            elif self._one_call(ids[:1], **fields):
+                self.reads_id_lists = False
+                return self._by_ids(ids, **fields)
+        return found
+
+    def _one_call(self, ids, **fields):
+        images = self._describe_pages(ImageId=",".join(ids), Status=ALL_STATUSES, **fields)
         return dict((i["id"], i) for i in images if i["id"] in set(ids))
 
     def find_by_names(self, names):
@@ -143,6 +187,12 @@ class AliyunAdapter(ImageAdapter):
         return found
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
+        if image_ids:
+            # The caller (the info module) keeps the ones of the asked type and tags.
+            images = []
+            for start in range(0, len(image_ids), self.describe_batch_size):
+                images.extend(self.describe(image_ids[start:start + self.describe_batch_size]).values())
+            return images
         images = []
         for alias in OWNER_ALIASES[image_type]:
             fields = {"Status": ALL_STATUSES}
@@ -150,11 +200,7 @@ class AliyunAdapter(ImageAdapter):
                 fields["ImageOwnerAlias"] = alias
             if tags:
                 fields["Tag"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
-            if image_ids:
-                for start in range(0, len(image_ids), self.describe_batch_size):
-                    batch = image_ids[start:start + self.describe_batch_size]
-                    images.extend(self._describe_pages(ImageId=",".join(batch), **fields))
-            elif names:
+            if names:
                 for name in names:
                     images.extend(i for i in self._describe_pages(ImageName=name, **fields) if i["name"] == name)
             else:
@@ -183,6 +229,38 @@ class AliyunAdapter(ImageAdapter):
             return (BUSY, image.get("native_state"), "%s is being created (%s%% done): wait for it to finish"
                     % (label, str(image.get("progress") or "0").rstrip("%")))
         return None
+
+    def lookup_blocks(self, images, options, parallel):
+        """Import and export tasks in progress, which DescribeImages does not show and DeleteImage refuses
+        (ImageIsImporting, ImageIsExporting): DescribeTasks with TaskStatus=Processing, up to 100 ResourceIds per call
+        (models/_describe_tasks_request.py). A copy in progress has no documented read: only the delete shows it."""
+        ids = [image["id"] for image in images]
+        names = dict((image["id"], image.get("name")) for image in images)
+        queries = [(action, what, ids[start:start + self.describe_batch_size])
+                   for action, what in IMAGE_TASKS for start in range(0, len(ids), self.describe_batch_size)]
+        blocks = {}
+        for (action, what, dummy_batch), tasks in self.raise_first(parallel(self._processing_tasks, queries)):
+            for task in tasks:
+                image_id = task.get("ResourceId")
+                if image_id in names and image_id not in blocks:
+                    code = "ImageIs%s" % ("Importing" if action == "ImportImage" else "Exporting")
+                    blocks[image_id] = (BUSY, code, "image %s (%s) is %s (task %s): wait for the task to finish or "
+                                        "cancel it (CancelTask), then run again"
+                                        % (image_id, names[image_id], what, task.get("TaskId")))
+        return blocks
+
+    def _processing_tasks(self, query):
+        action, dummy_what, batch = query
+        tasks = []
+        page = 1
+        while True:
+            body = self._call("DescribeTasks", {"TaskAction": action, "TaskStatus": "Processing",
+                                                "ResourceIds": list(batch), "PageNumber": page, "PageSize": 100})
+            found = ((body.get("TaskSet") or {}).get("Task")) or []
+            tasks.extend(found)
+            if not found or len(tasks) >= int(body.get("TotalCount") or 0) or page >= 100:
+                return tasks
+            page += 1
 
     def delete(self, ids, options, dry_run=False):
         image_id = ids[0]

@@ -176,9 +176,22 @@ class ImageDeletion:
                 blocked.append(blocked_entry(image_id, *block))
             else:
                 cleared.append(image_id)
+        if cleared:
+            found = self.look_up_blocks(cleared)
+            blocked.extend(blocked_entry(i, *found[i]) for i in cleared if i in found)
+            cleared = [i for i in cleared if i not in found]
         if self.adapter.supports_dry_run and cleared:
             blocked.extend(self.dry_run(cleared))
         return sorted(blocked, key=lambda b: self.order.index(b["id"]))
+
+    def look_up_blocks(self, ids):
+        """The adapter's further reads (Huawei image members, Alibaba tasks); a failed read fails the task before
+        anything is deleted."""
+        try:
+            return self.adapter.lookup_blocks([self.images[i] for i in ids], self.options, self.parallel)
+        except CloudError as error:
+            raise DeletionFailed("Pre-flight check of %s failed, nothing was deleted: %s"
+                                 % (error.image_id or ", ".join(ids), error.describe()), self.result(), error)
 
     def dry_run(self, ids):
         """DryRun the cleared ids: one call per batch; narrow a failing batch down to name every blocker."""
@@ -264,22 +277,26 @@ class ImageDeletion:
         failures = []
         abort = threading.Event()
 
-        def delete(batch):
+        def delete(batch, after_lost_answer=False):
             if abort.is_set():
                 return
             try:
                 self._note_request(self.adapter.delete(batch, self.options))
             except CloudError as error:
-                if error.after_transient and self._image_specific(error) and self._all_gone(batch):
-                    # An earlier attempt of this call timed out or lost its answer, and the retry is refused
-                    # because the images are gone or DELETING: that attempt deleted them. A multi-id delete is
-                    # all-or-nothing, so a batch only partly gone was not ours, and is narrowed below.
+                lost = after_lost_answer or error.after_transient
+                if lost and len(batch) == 1 and error.category == NOT_FOUND:
+                    # An earlier attempt of this delete timed out or lost its answer, and the retry finds the image
+                    # gone: that attempt deleted it (no cloud documents a deleting state to tell it by).
+                    pass
+                elif error.after_transient and self._image_specific(error) and self._all_gone(batch):
+                    # The same, where the retry is refused for the images' state and a describe shows them gone or
+                    # being deleted. A multi-id delete is all-or-nothing, so a batch only partly gone was not ours.
                     pass
                 elif len(batch) > 1 and (error.category == LIMIT_EXCEEDED or self._image_specific(error)):
                     # Too many ids, or an all-or-nothing batch refused for one image: halve, delete the others.
                     half = len(batch) // 2
-                    delete(batch[:half])
-                    delete(batch[half:])
+                    delete(batch[:half], lost and error.category == NOT_FOUND)
+                    delete(batch[half:], lost and error.category == NOT_FOUND)
                     return
                 else:
                     self._delete_failed(batch, error, failures, abort)

@@ -70,7 +70,12 @@ TENCENT_CODES = {
     "FailedOperation.InvalidImageState": INVALID_STATE,
     "InvalidParameterValue.InvalidImageId": PUBLIC,
     "InvalidParameterValue.LimitExceeded": LIMIT_EXCEEDED,
-    "InvalidParameterValue.InvalidParameterCoexistImageIdsFilters": INVALID_PARAMETER,
+    "InvalidParameter.InvalidParameterCoexistImageIdsFilters": INVALID_PARAMETER,
+    # DeleteImages' documented answer for an image shared with this account (errorcodes.py: "the specified image ID
+    # is a shared image"), and "the image is occupied by another operation".
+    "InvalidParameterValue.InvalidImageIdIsShared": FORBIDDEN,
+    "InvalidParameterValue.InvalidImageState": BUSY,
+    "InvalidFilter*": INVALID_PARAMETER,
     "MutexOperation.TaskRunning": TRANSIENT,
     "UnauthorizedOperation.ImageNotBelongToAccount": FORBIDDEN,
     "UnauthorizedOperation*": FORBIDDEN,
@@ -95,6 +100,7 @@ ALIYUN_CODES = {
     "OperationDenied.ImageCopying": BUSY,
     "ImageIsImporting": BUSY,
     "ImageIsExporting": BUSY,
+    "ImageIsCreating": BUSY,  # an earlier DeleteImage page
     "IncorrectImageStatus": INVALID_STATE,
     "InvalidAccessKeyId*": AUTH_FAILED,
     "SignatureDoesNotMatch": AUTH_FAILED,
@@ -107,9 +113,17 @@ ALIYUN_CODES = {
     "ServiceUnavailable*": TRANSIENT,
     "InternalError*": TRANSIENT,
     "UnknownError": TRANSIENT,
+    "SignatureNonceUsed": TRANSIENT,  # each attempt signs with a new nonce
     "InvalidParameter*": INVALID_PARAMETER,
-    "MissingParameter*": INVALID_PARAMETER,
+    "InvalidParamter": INVALID_PARAMETER,  # sic: DescribeImages' documented error table
+    "Missing*": INVALID_PARAMETER,  # Missing{ParameterName}, e.g. MissingRegionId
     "InvalidRegionId*": INVALID_PARAMETER,
+    "InvalidImageOwnerAlias*": INVALID_PARAMETER,
+    "InvalidUsage": INVALID_PARAMETER,
+    # A wrong endpoint or API answers 404 with these: never "image not found".
+    "InvalidApi*": INVALID_PARAMETER,
+    "InvalidProduct*": INVALID_PARAMETER,
+    "InvalidAction*": INVALID_PARAMETER,
 }
 
 # Huawei IMS / API gateway codes (IMS error-code list; see docs/emulator.md for each one's meaning).
@@ -121,10 +135,6 @@ HUAWEI_CODES = {
     "IMG.0092": FORBIDDEN,
     "IMG.0093": PUBLIC,
     "IMG.0094": PUBLIC,
-    # IMS documents no code for "in use" or "shared": these two are the emulator's; on a real cloud such a
-    # refusal falls back to its HTTP status.
-    "IMG.9001": IN_USE,
-    "IMG.9002": SHARED,
     "IMG.0001": INVALID_PARAMETER,
     "IMG.0061": TRANSIENT,
     "APIGW.0101": INVALID_PARAMETER,
@@ -136,11 +146,11 @@ HUAWEI_CODES = {
     "APIGW.0308": THROTTLED,
 }
 
-# When a code is not in the table, the HTTP status decides.
+# When a code is not in the table, the HTTP status decides. A 404 is not among them: only a cloud's documented
+# image-not-found code may mean "already absent" (a wrong endpoint or API name answers 404 too).
 STATUS_CATEGORIES = {
     401: AUTH_FAILED,
     403: FORBIDDEN,
-    404: NOT_FOUND,
     409: INVALID_STATE,
     429: THROTTLED,
 }

@@ -14,7 +14,8 @@ import warnings
 
 from .adapter import ImageAdapter, iso_utc, unique
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC, UNKNOWN, classify,
+    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC, SHARED, UNKNOWN,
+    classify,
 )
 
 # Glance image statuses.
@@ -22,7 +23,8 @@ STATES = {
     "active": "available", "queued": "creating", "saving": "creating", "killed": "failed",
     "deleted": "deleted", "deactivated": "unavailable", "pending_delete": "deleting",
 }
-KINDS = {"private": "private", "shared": "shared", "gold": "public", "market": "public"}
+# What another project's image is to this one; the project's own images (owner = this project) are "private".
+OTHERS_KINDS = {"private": "shared", "shared": "shared", "gold": "public", "market": "public"}
 # Up to this many ids are looked up one GET each; more are found by listing the account's private images.
 SINGLE_LOOKUPS = 3
 PAGE_SIZE = 100
@@ -75,7 +77,7 @@ class HuaweiAdapter(ImageAdapter):
             config.ssl_ca_cert = s["ca_path"]
         timeout = s.get("timeout") or 30
         config.timeout = (timeout, timeout)
-        # The SDK retries 429 itself with no backoff (SDK-NOTES): our retry policy does it instead.
+        # The SDK retries 429 itself with no backoff (HttpConfig.retry_times): our retry policy does it instead.
         config.retry_times = 0
         credentials = BasicCredentials(s["access_key"], s["secret_key"], s.get("project_id"))
         if s.get("security_token"):
@@ -91,10 +93,11 @@ class HuaweiAdapter(ImageAdapter):
             credentials = self.retrying("KeystoneListProjects", lambda: credentials.process_auth_params(
                 client.get_http_client(), s["region"]))
             client.with_credentials(credentials)
+        self.project_id = credentials.project_id
         return client
 
     def invoke(self, action, func, image_id=None, mutating=False, deletes=False):
-        # The SDK marks its native OpenStack (glance_*) methods deprecated; DESIGN.md asks for exactly that API.
+        # The SDK marks its native OpenStack (glance_*) methods deprecated; this collection uses exactly that API.
         def quiet(client):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -103,11 +106,23 @@ class HuaweiAdapter(ImageAdapter):
 
     def __init__(self, settings, policy=None, limiter=None):
         super(HuaweiAdapter, self).__init__(settings, policy=policy, limiter=limiter)
-        self._created = {}  # id -> created_at of the private images seen by this task
+        self._created = {}  # id -> created_at of the project's own images seen by this task
+        # The project the calls are made in (project_id, or IAM's answer for the region): an image is the
+        # project's own when its `owner` is this project.
+        self.project_id = settings.get("project_id")
+
+    def own(self):
+        """ListImages fields that select the project's own images. Not __imagetype=private: "the __imagetype of
+        images you share with other tenants ... is shared. You can use field owner to distinguish" (IMS ListImages)."""
+        self.client()
+        return {"owner": self.project_id}
+
+    def normalize(self, raw):
+        return self._remember(normalize(raw, self.project_id))
 
     def _remember(self, image):
-        """Note an own (private) image's creation time: later listings for it can be bounded by it."""
-        if image and image.get("image_type") == "private" and image.get("created_at"):
+        """Note an own image's creation time: later listings for it can be bounded by it."""
+        if image and image.get("kind") == "private" and image.get("created_at"):
             self._created[image["id"]] = image["created_at"]
         return image
 
@@ -157,28 +172,41 @@ class HuaweiAdapter(ImageAdapter):
             if error.category == NOT_FOUND:
                 return None
             raise
-        return self._remember(normalize(raw or {}))
+        return self.normalize(raw or {})
 
-    def _list_pages(self, until=None, page_size=PAGE_SIZE, **fields):
-        """Every image the listing returns, page by page (marker = last id of the previous page); with
-        ``until`` (a set of ids), it stops as soon as all of them have been seen.
+    def _page(self, page_size, marker, fields):
+        """One ListImages page: (its raw images, the marker of the next page or None after the last page).
 
-        An image deleted between two pages makes its id an unknown marker (HTTP 400). The listing then goes on
-        from an earlier image of it that is still there: up to MARKER_FALLBACKS of them are tried, nearest first,
-        images outside ``until`` (which nobody here is deleting) before the others. Only when none works does
-        the listing start again from the first page, at most MARKER_RESTARTS times.
-        """
+        The next marker is the answer's ``page_info.next_marker`` (ListImagesResponse, "an image id"); an answer
+        without page_info (the Glance shape) is paged by its last id, and a short page is the last one."""
         from huaweicloudsdkims.v2 import ListImagesRequest
 
+        request = ListImagesRequest(limit=page_size, marker=marker, **fields)
+        body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
+        page = body.get("images") or []
+        if marker is not None and not page:
+            # After a marker an empty page may mean that the marker image has vanished (IMS documents no answer
+            # for an unknown marker): the caller goes on from an earlier image, which costs one more page at most.
+            raise CloudError(INVALID_PARAMETER, "an empty page after marker %s" % marker, code="EmptyPageAfterMarker")
+        if isinstance(body.get("page_info"), dict):
+            return page, body["page_info"].get("next_marker") or None
+        return page, (page[-1].get("id") if len(page) >= page_size else None)
+
+    def _list_pages(self, until=None, page_size=PAGE_SIZE, **fields):
+        """Every image the listing returns, page by page; with ``until`` (a set of ids), it stops as soon as all of
+        them have been seen.
+
+        An image deleted between two pages can make its id an unknown marker (an error, or an empty page). The
+        listing then goes on from an earlier image of it that is still there: up to MARKER_FALLBACKS of them are
+        tried, nearest first, images outside ``until`` (which nobody here is deleting) before the others. Only when
+        none works does the listing start again from the first page, at most MARKER_RESTARTS times.
+        """
         failure = None
         for dummy_restart in range(MARKER_RESTARTS + 1):
-            images = {}
-            marker = None
-            fallbacks = None  # set when a marker has vanished, until a page comes back
+            images, marker, fallbacks = {}, None, None
             for dummy_page in range(MAX_PAGES):
-                request = ListImagesRequest(limit=page_size, marker=marker, **fields)
                 try:
-                    body = self.invoke("ListImages", lambda c: c.list_images(request).to_json_object()) or {}
+                    page, following = self._page(page_size, marker, fields)
                 except CloudError as error:
                     if marker is None or error.category not in (INVALID_PARAMETER, NOT_FOUND):
                         raise
@@ -189,12 +217,11 @@ class HuaweiAdapter(ImageAdapter):
                         break  # start again from the first page
                     marker = fallbacks.pop(0)
                     continue
-                page = body.get("images") or []
                 for raw in page:
-                    images.setdefault(raw.get("id"), self._remember(normalize(raw)))
-                if len(page) < page_size or (until and until.issubset(images)):
+                    images.setdefault(raw.get("id"), self.normalize(raw))
+                if following is None or (until and until.issubset(images)):
                     return list(images.values())
-                marker, fallbacks = page[-1].get("id"), None
+                marker, fallbacks = following, None
             else:
                 return list(images.values())
         raise failure
@@ -204,7 +231,7 @@ class HuaweiAdapter(ImageAdapter):
             found = [self.show(i) for i in ids]
             return dict((i["id"], i) for i in found if i)
         wanted = set(ids)
-        fields = {"imagetype": "private"}
+        fields = self.own()
         # The wait polls images this task has seen: the listing then covers only images created since the
         # oldest of them (IMS ListImages documents created_at=gte:<UTC time>), not the whole account.
         since = self._listing_since(ids)
@@ -212,10 +239,10 @@ class HuaweiAdapter(ImageAdapter):
             fields["created_at"] = since
         found = dict((i["id"], i) for i in self._list_pages(until=wanted, page_size=DESCRIBE_PAGE_SIZE, **fields)
                      if i["id"] in wanted)
-        # Ids that are not among the private images may still exist as shared or public images. A few are
+        # Ids that are not among the project's own images may still exist as shared or public images. A few are
         # looked up one by one; more are looked for in one listing of the images shared with the project
         # (public images are too many to list: such ids are then reported absent, never deleted). An id seen
-        # earlier as a private image of this account and no longer listed is gone: no need to look further.
+        # earlier as an own image of this project and no longer listed is gone: no need to look further.
         missing = [i for i in ids if i not in found and i not in self._created]
         if len(missing) <= SINGLE_LOOKUPS:
             extra = [self.show(i) for i in missing]
@@ -229,17 +256,17 @@ class HuaweiAdapter(ImageAdapter):
     def find_by_names(self, names):
         found = []
         for name in names:
-            found.extend(i for i in self._list_pages(imagetype="private", name=name) if i["name"] == name)
+            found.extend(i for i in self._list_pages(name=name, **self.own()) if i["name"] == name)
         return found
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
-        types = {"private": ["private"], "shared": ["shared"], "public": ["gold", "market"], "all": [None]}[image_type]
+        selections = {"private": [self.own()], "shared": [{"imagetype": "shared"}],
+                      "public": [{"imagetype": "gold"}, {"imagetype": "market"}], "all": [{}]}[image_type]
         if image_ids:
             images = [i for i in (self.show(x) for x in unique(image_ids)) if i]
         else:
             images = []
-            for imagetype in types:
-                fields = {"imagetype": imagetype} if imagetype else {}
+            for fields in selections:
                 if names:
                     for name in names:
                         images.extend(i for i in self._list_pages(name=name, **fields) if i["name"] == name)
@@ -255,9 +282,9 @@ class HuaweiAdapter(ImageAdapter):
         image_type = image.get("image_type")
         if image_type in ("gold", "market"):
             return (PUBLIC, image_type, "%s is a %s image, not a private image of this account" % (label, image_type))
-        if image_type and image_type != "private":
-            return (FORBIDDEN, image_type, "%s is shared with this account by another account: only its owner "
-                    "can delete it" % label)
+        if image.get("kind") != "private":
+            return (FORBIDDEN, image_type or "owner", "%s belongs to another project (owner %s) that shares it with "
+                    "this one: only its owner can delete it" % (label, image.get("owner")))
         if image.get("protected"):
             return (INVALID_STATE, "protected", "%s is protected against deletion: set protected to false first"
                     % label)
@@ -265,6 +292,34 @@ class HuaweiAdapter(ImageAdapter):
             return (BUSY, image.get("native_state"), "%s is being created or imported (status %s): wait for it "
                     "to become active" % (label, image.get("native_state")))
         return None
+
+    def lookup_blocks(self, images, options, parallel):
+        # IMS deletes a shared image without asking ("Other shared images can be deleted anytime without notifying
+        # the recipients": IMS API reference, Restrictions on Image Sharing): read each candidate's members.
+        found = self.raise_first(parallel(self.members_block, images))
+        return dict((image["id"], block) for image, block in found if block)
+
+    def members_block(self, image):
+        """GET /v2/images/{id}/members (GlanceListImageMembers): any member, whatever its status, blocks the image
+        (a rejected member can still create servers from it: IMS GlanceShowImageMember). An image gone meanwhile has
+        none: its delete then finds it absent."""
+        from huaweicloudsdkims.v2 import GlanceListImageMembersRequest
+
+        image_id = image["id"]
+        try:
+            body = self.invoke("GlanceListImageMembers", lambda c: c.glance_list_image_members(
+                GlanceListImageMembersRequest(image_id=image_id)).to_json_object(), image_id=image_id) or {}
+        except CloudError as error:
+            if error.category == NOT_FOUND:
+                return None
+            raise
+        members = [m.get("member_id") for m in body.get("members") or [] if m.get("member_id")]
+        if not members:
+            return None
+        shown = ", ".join(members[:5]) + (" and %d more" % (len(members) - 5) if len(members) > 5 else "")
+        return (SHARED, "members", "image %s (%s) is shared with %d project(s) (%s), and IMS deletes a shared image "
+                "without telling them: remove its members first (IMS BatchDeleteMembers or the console)"
+                % (image_id, image.get("name"), len(members), shown))
 
     def delete(self, ids, options, dry_run=False):
         from huaweicloudsdkims.v2 import GlanceDeleteImageRequest, GlanceDeleteImageRequestBody
@@ -292,13 +347,14 @@ def fallback_markers(order, marker, pending):
     return (stable + going)[:MARKER_FALLBACKS]
 
 
-def normalize(raw):
-    """Glance/IMS image -> the collection's image shape."""
+def normalize(raw, project_id=None):
+    """Glance/IMS image -> the collection's image shape; ``project_id``: the project whose own images are private."""
     state = raw.get("status")
     tags = {}
     for tag in raw.get("tags") or []:
-        # IMS tags are "key.value" strings (Glance tags carry no separate value).
-        key, dummy, value = str(tag).partition(".")
+        # Tags are "Key=Value" or, as stored before IMS upgraded its tags, "Key.Value" (IMS ListImages, tag); a key
+        # holds neither "=" nor "." (GlanceCreateTagRequest.tag).
+        key, dummy, value = str(tag).partition("=" if "=" in str(tag) else ".")
         tags[key] = value
     size_gb = raw.get("min_disk")
     return {
@@ -314,8 +370,10 @@ def normalize(raw):
         "tags": tags,
         "backup_ids": [raw["__backup_id"]] if raw.get("__backup_id") else [],
         "snapshot_ids": [],
-        "kind": KINDS.get(raw.get("__imagetype"), "public"),
+        "kind": "private" if project_id and raw.get("owner") == project_id else OTHERS_KINDS.get(raw.get("__imagetype"),
+                                                                                                 "public"),
         "image_type": raw.get("__imagetype"),
+        "owner": raw.get("owner"),
         "visibility": raw.get("visibility"),
         "whole_image": str(raw.get("__whole_image")).lower() == "true",
         "protected": raw.get("protected"),

@@ -12,15 +12,19 @@ import re
 from .adapter import ImageAdapter, iso_utc
 from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, UNKNOWN, classify
 
-# https://www.tencentcloud.com/document/api/213/15753#Image (ImageState)
+# Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
+# IMPORTFAILED. USING is named only by the DeleteImages page. DELETING is documented nowhere: it is read as "going"
+# if a cloud ever shows it, and nothing depends on it (an image being deleted may as well stay NORMAL, or vanish).
 STATES = {
     "NORMAL": "available", "CREATING": "creating", "CREATEFAILED": "failed", "USING": "in_use",
     "SYNCING": "copying", "IMPORTING": "importing", "IMPORTFAILED": "failed", "DELETING": "deleting",
 }
-# DeleteImages refuses these states (api-docs/tencent-cvm-DeleteImages.txt and the SDK's docstring).
+# DeleteImages refuses CREATING (its page and the SDK's DeleteImages docstring), SYNCING and IMPORTING (the docstring).
 BUSY_STATES = {"CREATING": "being created", "SYNCING": "being copied to another region", "IMPORTING": "being imported"}
+# DescribeImagesRequest.Filters: at most 10 filters of at most 5 values each.
 NAME_FILTER_VALUES = 5
-KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public", "MARKET_IMAGE": "public"}  # values per DescribeImages filter
+MAX_FILTERS = 10
+KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public"}  # Image.ImageType
 
 
 class TencentAdapter(ImageAdapter):
@@ -93,7 +97,7 @@ class TencentAdapter(ImageAdapter):
 
     def _call(self, action, params, image_id=None, mutating=False, deletes=False):
         """Send ``action``; check the answer ourselves: the SDK takes an error with an unexpected
-        Content-Type as success (SDK-NOTES), and we must never report a delete that did not happen."""
+        Content-Type as success (its abstract client), and we must never report a delete that did not happen."""
         def send(client):
             answer = client.call_json(action, params)
             response = answer.get("Response") if isinstance(answer, dict) else None
@@ -145,8 +149,19 @@ class TencentAdapter(ImageAdapter):
                  "all": None}[image_type]
         if types:
             filters.append({"Name": "image-type", "Values": types})
-        for key, value in (tags or {}).items():
+        # Tags beyond the 10-filter limit (one is kept for the names) are matched by the caller (the info module).
+        for key, value in sorted((tags or {}).items())[:MAX_FILTERS - 1 - len(filters)]:
             filters.append({"Name": "tag:%s" % key, "Values": [value]})
+        try:
+            return self._list_filtered(filters, names)
+        except CloudError as error:
+            # DescribeImages documents InvalidParameterValue.TagKeyNotFound for a tag key the account never made:
+            # no image carries it.
+            if error.code == "InvalidParameterValue.TagKeyNotFound":
+                return []
+            raise
+
+    def _list_filtered(self, filters, names):
         if names:
             images = []
             for start in range(0, len(names), NAME_FILTER_VALUES):

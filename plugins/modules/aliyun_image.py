@@ -29,8 +29,11 @@ options:
     type: bool
     default: false
 notes:
-  - The pre-flight reads usage, sharing and public flags from C(DescribeImages) first, then dry-runs each remaining
-    image (C(DryRun)) to catch copies, imports and exports in progress.
+  - The pre-flight reads usage, sharing, public and status fields from C(DescribeImages), then the import and export
+    tasks in progress (C(DescribeTasks)), then dry-runs each remaining image (C(DryRun)), which checks the AccessKey
+    and the permission to delete that image.
+  - A copy in progress shows in no documented read. Only the delete finds it; the task then reports exactly what was
+    deleted (RV(deleted)), what was not (RV(not_deleted)) and why (RV(blocked)). Check mode cannot predict it.
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -155,6 +158,12 @@ blocked:
     reason:
       description: What blocks the image and what to do, in plain words.
       type: str
+not_deleted:
+  description: When deleting failed for some images after the pre-flight passed, the selected images that were not
+    deleted (the refused ones, and those not reached once an error stopped the task).
+  returned: failure after a delete was refused
+  type: list
+  elements: str
 error:
   description: On failure, the error in the collection's taxonomy beside the cloud's own code.
   returned: failure

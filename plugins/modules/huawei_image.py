@@ -28,8 +28,12 @@ options:
     type: bool
     default: false
 notes:
-  - IMS has no dry run and shows neither sharing nor use. The pre-flight checks each image's type and status;
-    a refusal at delete time is reported the same way as a pre-flight block. Check mode predicts from reads only.
+  - IMS has no dry run. The pre-flight checks each image's type, owner, protection and status, and reads its members
+    (C(GET /v2/images/{id}/members)): IMS deletes a shared image without telling the projects it is shared with, so
+    any member blocks the image (category C(shared)). Check mode predicts from the same reads.
+  - IMS documents no refusal for an image that servers use, and this module does not look for such servers yet:
+    an image in use is deleted when asked.
+  - A refusal at delete time is reported the same way as a pre-flight block.
   - Without O(project_id) the project of O(region) is looked up through IAM (O(iam_endpoint)).
 attributes:
   check_mode:
@@ -124,7 +128,10 @@ images:
       type: list
       elements: str
     image_type:
-      description: C(private), C(shared), C(gold) or C(market).
+      description: C(private), C(shared) (also an own image shared with others), C(gold) or C(market).
+      type: str
+    owner:
+      description: The project that owns the image; the project's own images are the private ones (RV(images[].kind)).
       type: str
 request_ids:
   description: Request ids (C(X-Request-Id)) of the DELETE calls.
@@ -149,6 +156,12 @@ blocked:
     reason:
       description: What blocks the image and what to do, in plain words.
       type: str
+not_deleted:
+  description: When deleting failed for some images after the pre-flight passed, the selected images that were not
+    deleted (the refused ones, and those not reached once an error stopped the task).
+  returned: failure after a delete was refused
+  type: list
+  elements: str
 error:
   description: On failure, the error in the collection's taxonomy beside the cloud's own code.
   returned: failure

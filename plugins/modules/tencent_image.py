@@ -154,6 +154,12 @@ blocked:
     reason:
       description: What blocks the image and what to do, in plain words.
       type: str
+not_deleted:
+  description: When deleting failed for some images after the pre-flight passed, the selected images that were not
+    deleted (the refused ones, and those not reached once an error stopped the task).
+  returned: failure after a delete was refused
+  type: list
+  elements: str
 error:
   description: On failure, the error in the collection's taxonomy beside the cloud's own code.
   returned: failure

@@ -216,8 +216,8 @@ class Runner:
         """(ids still there and not being deleted, ids still in the cloud's deleting state) right after a run."""
         wanted = set(ids)
         images = [i for i in self.control.images(cloud) if i["id"] in wanted]
-        # Huawei's deleting state is Glance's "deleted" (gone for the module); Tencent DELETING, Alibaba Deleting
-        # are deletions still in progress.
+        # Deletions still in progress: images the emulator still lists after their accepted delete (Huawei's
+        # documented status "deleted" counts as gone).
         return ([i["id"] for i in images if i.get("deleting_polls_left") is None],
                 [i["id"] for i in images if i.get("deleting_polls_left") is not None
                  and (i.get("state") or i.get("status")) != "deleted"])

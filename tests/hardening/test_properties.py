@@ -45,7 +45,7 @@ def count(kind, cloud):
     COUNTS[(kind, cloud)] = COUNTS.get((kind, cloud), 0) + 1
 
 
-# The id formats of DESIGN.md behaviour 1, written here independently of the modules.
+# The id formats the README states (docs/emulator.md, seed fields), written here independently of the modules.
 ID_FORMAT = {
     "tencent": re.compile(r"img-[a-z0-9]{8,}"),
     "aliyun": re.compile(r"m-[A-Za-z0-9]+"),
@@ -77,7 +77,7 @@ def well_formed(cloud, value):
     return isinstance(value, str) and ID_FORMAT[cloud].fullmatch(value.strip()) is not None
 
 
-# -- the oracle of the API rules (from docs/emulator.md and DESIGN.md, not from the modules) -------------------------
+# -- the oracle of the API rules (from docs/emulator.md, not from the modules) -------------------------
 
 def visible(cloud, image):
     if image["region"] != REGIONS[cloud]:
@@ -88,7 +88,8 @@ def visible(cloud, image):
 
 
 def verdict(cloud, image, options):
-    """absent | blocked (pre-flight stops the task) | late (huawei: refused only at delete time) | deletable."""
+    """absent | blocked (pre-flight stops the task) | late (refused only at delete time: no documented read shows it,
+    e.g. an Alibaba copy in progress) | deletable."""
     if image is None or not visible(cloud, image) or image.get("deleting_polls_left") is not None:
         return "absent"
     if image["owner"] != "self":
@@ -98,14 +99,15 @@ def verdict(cloud, image, options):
             return "blocked"
         return "deletable" if image["state"] in ("NORMAL", "CREATEFAILED", "IMPORTFAILED") else "blocked"
     if cloud == "aliyun":
-        if image["public"] or image["shared"] or image["copying"] or image["importing"] or image["exporting"]:
+        if image["public"] or image["shared"] or image["importing"] or image["exporting"]:
             return "blocked"
         if (image["in_use"] and not options.get("force")) or image["status"] in ("Creating", "Waiting"):
             return "blocked"
-        return "deletable"
-    if image["imagetype"] != "private" or image["protected"] or image["status"] in ("queued", "saving"):
+        return "late" if image["copying"] else "deletable"
+    # IMS deletes an image that servers use; the pre-flight blocks one with members (shared).
+    if image["shared"] or image["protected"] or image["status"] in ("queued", "saving"):
         return "blocked"
-    return "late" if image["in_use"] or image["shared"] else "deletable"
+    return "deletable"
 
 
 def expected(cloud, images, ids, names, options):

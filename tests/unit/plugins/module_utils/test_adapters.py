@@ -96,14 +96,61 @@ def test_passing_dry_run_returns_a_request_id_and_deletes_nothing(emu, cloud):
     ("tencent", "img-emu00003", "shared"),
     ("aliyun", "m-emu0004", "busy"),
     ("aliyun", "m-emu0006", "busy"),
-    ("huawei", "e0000000-0000-4000-8000-000000000007", "in_use"),
+    ("huawei", "e0000000-0000-4000-8000-000000000006", "invalid_state"),
     ("huawei", "f0000000-0000-4000-8000-000000000001", "public"),
 ])
 def test_refusals_map_to_their_category(emu, cloud, image_id, category):
+    """Real deletes (Tencent's DryRun runs the same checks; Alibaba's DryRun checks only keys, RAM and parameters)."""
     adapter = make(emu, cloud)
     with pytest.raises(CloudError) as info:
-        adapter.delete([image_id], {}, dry_run=cloud != "huawei")
+        adapter.delete([image_id], {}, dry_run=cloud == "tencent")
     assert info.value.category == category and info.value.code
+
+
+@pytest.mark.parametrize("code, status", [("InvalidApi.NotFound", 404), ("InvalidProduct.NotFound", 404),
+                                          ("SomethingNew", 404)])
+def test_a_404_that_is_not_an_image_not_found_is_never_absent(emu, code, status):
+    """A wrong endpoint or API answers 404 too: only InvalidImageId.NotFound may mean "already absent"."""
+    emu.control.add_fault(cloud="aliyun", action="DeleteImage", kind="error", code=code, status=status)
+    with pytest.raises(CloudError) as info:
+        make(emu, "aliyun").delete([DELETABLE["aliyun"]], {})
+    assert info.value.category != "not_found"
+
+
+def run_parallel_inline(func, items):
+    out = []
+    for item in items:
+        try:
+            out.append((item, func(item), None))
+        except CloudError as error:
+            out.append((item, None, error))
+    return out
+
+
+def test_huawei_members_block_an_image_and_a_failed_read_raises(emu):
+    adapter = make(emu, "huawei")
+    images = adapter.describe(["e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000008"])
+    own_shared = images["e0000000-0000-4000-8000-000000000008"]
+    assert (own_shared["kind"], own_shared["image_type"]) == ("private", "shared")  # own, shared out
+    assert adapter.block_for(own_shared, {}) is None
+    blocks = adapter.lookup_blocks(list(images.values()), {}, run_parallel_inline)
+    assert list(blocks) == ["e0000000-0000-4000-8000-000000000008"]
+    assert blocks["e0000000-0000-4000-8000-000000000008"][0] == "shared"
+    emu.control.add_fault(cloud="huawei", action="ListImageMembers", kind="error", code="APIGW.0302", status=403)
+    with pytest.raises(CloudError) as info:
+        adapter.lookup_blocks(list(images.values()), {}, run_parallel_inline)
+    assert info.value.category == "forbidden"
+
+
+def test_aliyun_import_and_export_tasks_block_their_images(emu):
+    adapter = make(emu, "aliyun")
+    images = adapter.describe(["m-emu0001", "m-emu0004", "m-emu0005", "m-emu0006"])
+    blocks = adapter.lookup_blocks(list(images.values()), {}, run_parallel_inline)
+    assert dict((k, v[:2]) for k, v in blocks.items()) == {"m-emu0005": ("busy", "ImageIsImporting"),
+                                                           "m-emu0006": ("busy", "ImageIsExporting")}
+    tasks = [c for c in calls(emu, "aliyun") if c["action"] == "DescribeTasks"]
+    assert sorted(c["params"]["TaskAction"] for c in tasks) == ["ExportImage", "ImportImage"]
+    assert all(c["params"]["TaskStatus"] == "Processing" and len(c["image_ids"]) == 4 for c in tasks)
 
 
 def test_tencent_all_or_nothing_batch_names_the_blocker(emu):
@@ -187,14 +234,18 @@ def test_huawei_wait_lists_only_the_images_since_the_oldest_pending(emu):
     wait = [c["params"] for c in journal[last_delete + 1:] if c["action"] == "ListImages"]
     assert resolve and all("created_at" not in p for p in resolve)  # nothing known yet: the whole account
     assert wait and all(p.get("created_at") == "gte:2026-02-28T00:00:00Z" for p in wait)
-    assert all(p.get("__imagetype") == "private" for p in wait)
+    assert all(p.get("owner") == emu.keys["huawei"]["projects"]["cn-north-4"] for p in wait)
     # One page of up to 500 per poll (IMS's default page size): no marker that a deleted image could invalidate.
     assert all(p.get("marker") in (None, "") and str(p.get("limit")) == "500" for p in wait)
 
 
-def test_huawei_listing_goes_on_from_an_earlier_image_when_its_marker_vanishes(emu):
-    """Someone deletes the marker image between two pages: IMS answers 400 for that marker, and the listing
-    goes on from the image before it instead of starting again from the first page."""
+@pytest.mark.parametrize("page_info", ["next_marker", "none"])
+@pytest.mark.parametrize("unknown_marker", ["error", "empty"])
+def test_huawei_listing_goes_on_from_an_earlier_image_when_its_marker_vanishes(emu, page_info, unknown_marker):
+    """Someone deletes the marker image between two pages: IMS answers an error or an empty page for that marker
+    (not documented), and the listing goes on from the image before it instead of starting again from the first
+    page. With page_info.next_marker the last page says so; without it (the Glance shape), a short page does."""
+    emu.control.configure(huawei_page_info=page_info, huawei_unknown_marker=unknown_marker)
     ids = ["b0000000-0000-4000-8000-%012d" % n for n in range(6)]
     emu.control.add_images("huawei", [{"id": i, "name": "m-%d" % n, "region": "cn-north-4", "account": "100000000001",
                                        "created_at": "2026-03-01T00:00:0%dZ" % n} for n, i in enumerate(ids)])
@@ -208,6 +259,9 @@ def test_huawei_listing_goes_on_from_an_earlier_image_when_its_marker_vanishes(e
     assert sorted(i["id"] for i in listed) == ids  # the vanished one was on page 1, before it went
     markers = [c["params"].get("marker") or None for c in calls(emu, "huawei")]
     statuses = [c["status"] for c in calls(emu, "huawei")]
-    # page 1; page 2 after the vanished marker (400); page 2 again after the image before it; pages 3 and 4
-    assert markers == [None, newest_first[1], newest_first[0], newest_first[3], newest_first[5]]
-    assert statuses == [200, 400, 200, 200, 200]
+    # page 1; page 2 after the vanished marker (refused, or empty); page 2 again after the image before it; page 3.
+    # Without page_info a full last page is followed by an empty one, which could also mean a vanished marker:
+    # one more page from the image before it settles it.
+    last = [newest_first[5], newest_first[4]] if page_info == "none" else []
+    assert markers == [None, newest_first[1], newest_first[0], newest_first[3]] + last
+    assert statuses == [200, 400 if unknown_marker == "error" else 200, 200, 200] + [200] * len(last)

@@ -45,6 +45,10 @@ class ScriptedAdapter:
             return ("busy", "CREATING", "being created")
         return None
 
+    def lookup_blocks(self, images, options, parallel):
+        self.calls.append(("lookup", tuple(i["id"] for i in images)))
+        return dict((i["id"], ("shared", "members", "has members")) for i in images if i.get("members"))
+
     def delete(self, ids, options, dry_run=False):
         self.calls.append(("dry_run" if dry_run else "delete", tuple(ids)))
         if self.fail_all:
@@ -244,3 +248,16 @@ def test_images_going_without_a_lost_answer_are_someone_elses():
     ids = IDS[:4]
     deletion = deletion_of(GoingAdapter(ids, going=ids), ids)
     assert deletion.deleted == [] and sorted(deletion.already_absent) == ids
+
+
+def test_a_block_found_by_a_further_read_stops_everything_in_check_mode_too():
+    for check_mode in (False, True):
+        adapter = ScriptedAdapter(IDS[:4])
+        adapter.images[IDS[2]]["members"] = ["p1"]
+        with pytest.raises(DeletionFailed) as info:
+            run(adapter, image_ids=IDS[:4], check_mode=check_mode)
+        assert [b["id"] for b in info.value.result["blocked"]] == [IDS[2]]
+        assert info.value.result["blocked"][0]["category"] == "shared" and info.value.result["deleted"] == []
+        # The other candidates are still dry-run, so that every blocked image is named; the blocked one is not.
+        assert adapter.count("delete") == 0 and ("dry_run", (IDS[0], IDS[1], IDS[3])) in adapter.calls
+        assert ("lookup", tuple(IDS[:4])) in adapter.calls

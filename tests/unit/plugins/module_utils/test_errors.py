@@ -12,7 +12,7 @@ from ansible_collections.multicloud.images.plugins.module_utils.errors import Cl
 
 
 @pytest.mark.parametrize("cloud, code, status, category", [
-    # Tencent: api-docs/tencent-cvm-DeleteImages.txt and SDK-NOTES
+    # Tencent: the DeleteImages page and errorcodes.py (docs/emulator.md, Sources)
     ("tencent", "InvalidImageId.NotFound", None, "not_found"),
     ("tencent", "InvalidImageId.Malformed", None, "malformed_id"),
     ("tencent", "InvalidImageId.InShared", None, "shared"),
@@ -30,7 +30,12 @@ from ansible_collections.multicloud.images.plugins.module_utils.errors import Cl
     ("tencent", "ClientNetworkError", None, "transient"),
     ("tencent", "ServerNetworkError", None, "transient"),
     ("tencent", "SomethingNew", None, "unknown"),
-    # Alibaba: api-docs/aliyun-ecs-DeleteImage*.md
+    ("tencent", "InvalidParameterValue.InvalidImageIdIsShared", None, "forbidden"),
+    ("tencent", "InvalidParameterValue.InvalidImageState", None, "busy"),
+    ("tencent", "InvalidParameter.InvalidParameterCoexistImageIdsFilters", None, "invalid_parameter"),
+    ("tencent", "InvalidFilterValue.LimitExceeded", None, "invalid_parameter"),
+    ("tencent", "InvalidFilter", None, "invalid_parameter"),
+    # Alibaba: the DeleteImage page (docs/emulator.md, Sources)
     ("aliyun", "ImageUsingByInstance", 403, "in_use"),
     ("aliyun", "ImageUseShared", 403, "shared"),
     ("aliyun", "OperationDenied.ImageCopying", 403, "busy"),
@@ -44,7 +49,15 @@ from ansible_collections.multicloud.images.plugins.module_utils.errors import Cl
     ("aliyun", "Forbidden.RAM", 403, "forbidden"),
     ("aliyun", "ServiceUnavailable", 503, "transient"),
     ("aliyun", "Whatever", 500, "transient"),
-    # Huawei: api-docs/huawei-ims-DeleteImage-glance.md and SDK-NOTES
+    ("aliyun", "ImageIsCreating", 403, "busy"),
+    ("aliyun", "MissingRegionId", 400, "invalid_parameter"),
+    ("aliyun", "InvalidParamter", 400, "invalid_parameter"),
+    ("aliyun", "SignatureNonceUsed", 400, "transient"),
+    # A wrong endpoint or API: never "not found" (that would read as "already absent").
+    ("aliyun", "InvalidApi.NotFound", 404, "invalid_parameter"),
+    ("aliyun", "InvalidProduct.NotFound", 404, "invalid_parameter"),
+    ("aliyun", "SomethingNew", 404, "unknown"),
+    # Huawei: the IMS error-code list (docs/emulator.md, Sources)
     ("huawei", "IMG.0027", 404, "not_found"),
     ("huawei", "IMG.0066", 400, "malformed_id"),
     ("huawei", "IMG.0090", 400, "busy"),
@@ -59,6 +72,8 @@ from ansible_collections.multicloud.images.plugins.module_utils.errors import Cl
     ("huawei", "", 503, "transient"),
     ("huawei", "Unlisted", 403, "forbidden"),
     ("huawei", "Unlisted", 409, "invalid_state"),
+    ("huawei", "Unlisted", 404, "unknown"),
+    ("huawei", "IMG.0027", 400, "not_found"),  # the IMS error-code list gives 400 for every IMG code
 ])
 def test_classify(cloud, code, status, category):
     assert classify(cloud, code, status) == category
@@ -87,3 +102,16 @@ def test_describe_is_plain_words_with_code_and_request_id():
     assert "InvalidImageId.InShared" in text and "r-1" in text and "cancel the sharing" in text
     assert error.as_dict() == {"category": "shared", "code": "InvalidImageId.InShared",
                                "message": "The image is being shared.", "request_id": "r-1", "http_status": None}
+
+
+def test_tencent_codes_are_the_sdks():
+    """Every exact Tencent code the collection maps is in the SDK's errorcodes.py, or a common code of the API 3.0
+    error-code page (https://www.tencentcloud.com/document/api/213/33281) for signatures, throttling and the SDK's
+    own network errors."""
+    from tencentcloud.cvm.v20170312 import errorcodes
+
+    documented = set(v for k, v in vars(errorcodes).items() if k.isupper() and isinstance(v, str))
+    common = {"AuthFailure.UnauthorizedOperation", "ClientNetworkError", "ServerNetworkError"}
+    for code in errors.TENCENT_CODES:
+        if not code.endswith("*"):
+            assert code in documented or code in common, code
