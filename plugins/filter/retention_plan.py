@@ -98,10 +98,10 @@ _value:
   elements: dict
   contains:
     id:
-      description: Image id.
+      description: The id of the image.
       type: str
     name:
-      description: Image name.
+      description: The name of the image.
       type: str
     created_at:
       description: The image's creation time as the info module gave it.
