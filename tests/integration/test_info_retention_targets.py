@@ -81,8 +81,8 @@ def test_retention_reports_the_check_mode_the_modules_ran_in(case, emu, emu_conf
     play, extra_args, expected = CHECK_MODE_CASES[case]
     emu.control.add_images("tencent", [{"id": "img-chk%05d" % i, "name": "chk-%d" % i,
                                         "created_at": "2026-01-%02dT00:00:00Z" % (10 - i)} for i in range(1, 6)])
-    rc, output, _ = run_playbook(tmp_path, play, emu_config, extra_args)
-    assert rc == 0, tail(output)
+    rc, output, seconds = run_playbook(tmp_path, play, emu_config, extra_args)
+    assert rc == 0, "rc %s in %.1f s:\n%s" % (rc, seconds, tail(output))
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert result["check_mode"] is expected
     assert sorted(result["deleted"]) == ["img-chk%05d" % i for i in range(2, 6)]
