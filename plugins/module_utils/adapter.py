@@ -21,6 +21,8 @@ from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
 SECRET_OPTIONS = ("secret_key", "security_token")
+# The session name of an assumed role when assume_role names none (the STS APIs ask for one).
+DEFAULT_SESSION_NAME = "multicloud-images"
 
 
 def parse_endpoint(endpoint, default_scheme="https"):
@@ -98,8 +100,46 @@ class ImageAdapter:
     env = {}
     extra_options = {}
     has_credential_chain = False
+    # assume_role: its keys (argument spec entries), each key's environment variables, the keys that must be set
+    # (the first one names the role), and each key's allowed range of values.
+    assume_role_options = {}
+    assume_role_env = {}
+    assume_role_required = ()
+    duration_range = (900, 43200)
+    # service_endpoints: the services a module of this cloud may call besides the image API, and their defaults.
+    service_endpoint_names = ()
+    default_service_endpoints = {}
+    # Whether the profile option can name a profile of the cloud's CLI.
+    supports_profile = True
     # Options only this cloud's image module has (argument spec entries).
     delete_options = {}
+
+    @classmethod
+    def no_credentials_message(cls, tried=None):
+        """What was tried and what to set, in our words."""
+        env = cls.env
+        return ("No %s credentials found. Tried: the options access_key and secret_key, the variables %s and %s, "
+                "the profile option (and %s)%s. Set access_key and secret_key (or those variables), or profile."
+                % (cls.cloud, " or ".join(env.get("access_key", [])), " or ".join(env.get("secret_key", [])),
+                   " or ".join(env.get("profile", [])) or "-", (", " + tried) if tried else ""))
+
+    @classmethod
+    def check_assume_role(cls, role):
+        """The role settings with types and ranges checked (ConfigurationError otherwise)."""
+        role = dict(role)
+        for key in cls.assume_role_required:
+            if not role.get(key):
+                raise ConfigurationError("assume_role needs %s" % key)
+        if role.get("duration") is not None:
+            try:
+                role["duration"] = int(role["duration"])
+            except (TypeError, ValueError):
+                raise ConfigurationError("assume_role duration must be a number of seconds, not %r" % (role["duration"],))
+            low, high = cls.duration_range
+            if not low <= role["duration"] <= high:
+                raise ConfigurationError("assume_role duration must be between %d and %d seconds on %s, not %d"
+                                         % (low, high, cls.cloud, role["duration"]))
+        return role
 
     def __init__(self, settings, policy=None, limiter=None):
         """``settings``: the resolved connection options (see base.connection_settings)."""
@@ -109,6 +149,8 @@ class ImageAdapter:
         self._local = threading.local()
         self.retry_count = 0
         self._count_lock = threading.Lock()
+        self._credentials_lock = threading.Lock()
+        self._credentials = None
 
     # -- ids -------------------------------------------------------------------------------
     @classmethod
@@ -157,6 +199,7 @@ class ImageAdapter:
                 error = self.translate(exc, action, image_id)
                 if error is None:
                     raise
+                self.name_region(error)
                 attempts.append(error)
                 raise error
 
@@ -170,6 +213,22 @@ class ImageAdapter:
     def _count_retry(self, error, attempt, delay):
         with self._count_lock:
             self.retry_count += 1
+
+    def name_region(self, error):
+        """A region the cloud does not know: say which one."""
+        if error.category == INVALID_PARAMETER and "region" in (error.code or "").lower():
+            error.message = "region %r is not a %s region this API knows: check the region option (%s)" % (
+                self.settings.get("region"), self.cloud, error.message)
+
+    def credentials(self):
+        """The credentials every thread's client signs with, made once (``make_credentials``)."""
+        with self._credentials_lock:
+            if self._credentials is None:
+                self._credentials = self.make_credentials()
+            return self._credentials
+
+    def make_credentials(self):
+        raise NotImplementedError
 
     @staticmethod
     def network_error(exc, action, image_id=None):

@@ -83,6 +83,8 @@ TENCENT_CODES = {
     "ServerNetworkError": TRANSIENT,
     "InvalidParameter*": INVALID_PARAMETER,
     "MissingParameter*": INVALID_PARAMETER,
+    "InvalidRegion*": INVALID_PARAMETER,
+    "UnsupportedRegion": INVALID_PARAMETER,
     "UnsupportedOperation*": INVALID_STATE,
 }
 
@@ -222,4 +224,9 @@ class CloudError(Exception):
 
 
 class ConfigurationError(Exception):
-    """Bad options or environment, found before any API call."""
+    """Bad options or environment, found before any API call; ``category``: invalid_parameter, or auth_failed when
+    no credentials can be found."""
+
+    def __init__(self, message, category=INVALID_PARAMETER):
+        super(ConfigurationError, self).__init__(message)
+        self.category = category

@@ -71,7 +71,7 @@ TC3_RE = re.compile(r"^TC3-HMAC-SHA256 Credential=([^/\s]+)/(\d{4}-\d{2}-\d{2})/
                     r"SignedHeaders=([a-z0-9;\-]+),\s*Signature=([0-9a-fA-F]{64})$")
 
 
-def verify_tc3(request, find_key, max_skew, on_key=lambda key: None):
+def verify_tc3(request, find_key, max_skew, on_key=lambda key: None, service_name="cvm"):
     match = TC3_RE.match(request.header("Authorization", ""))
     if not match:
         raise AuthFailure("malformed", "the Authorization header is missing or is not TC3-HMAC-SHA256")
@@ -88,7 +88,7 @@ def verify_tc3(request, find_key, max_skew, on_key=lambda key: None):
     except ValueError:
         raise AuthFailure("malformed", "X-TC-Timestamp is missing or not an integer")
     _check_skew(timestamp, max_skew)
-    if date != time.strftime("%Y-%m-%d", time.gmtime(timestamp)) or service != "cvm":
+    if date != time.strftime("%Y-%m-%d", time.gmtime(timestamp)) or service != service_name:
         raise AuthFailure("signature", "the credential scope does not match the timestamp or the service")
     payload = request.body if request.method == "POST" else b""
     if request.header("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD":
