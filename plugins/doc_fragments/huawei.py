@@ -95,7 +95,7 @@ options:
         type: int
   profile:
     description:
-      - Not supported on Huawei Cloud (KooCLI's C(~/.hcloud/config.json) has no documented format): setting it, or
+      - Not supported on Huawei Cloud, because KooCLI's C(~/.hcloud/config.json) has no documented format. Setting it, or
         C(HW_PROFILE), fails before any call. Give O(access_key) and O(secret_key).
     type: str
   service_endpoints:

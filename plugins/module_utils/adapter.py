@@ -118,10 +118,13 @@ class ImageAdapter:
     def no_credentials_message(cls, tried=None):
         """What was tried and what to set, in our words."""
         env = cls.env
-        return ("No %s credentials found. Tried: the options access_key and secret_key, the variables %s and %s, "
-                "the profile option (and %s)%s. Set access_key and secret_key (or those variables), or profile."
-                % (cls.cloud, " or ".join(env.get("access_key", [])), " or ".join(env.get("secret_key", [])),
-                   " or ".join(env.get("profile", [])) or "-", (", " + tried) if tried else ""))
+        keys = "the variables %s and %s" % (" or ".join(env.get("access_key", [])), " or ".join(env.get("secret_key", [])))
+        if not cls.supports_profile:
+            return ("No %s credentials found. Tried: the options access_key and secret_key, %s. Set access_key and "
+                    "secret_key (or those variables)." % (cls.cloud, keys))
+        return ("No %s credentials found. Tried: the options access_key and secret_key, %s, the profile option (and %s)%s. "
+                "Set access_key and secret_key (or those variables), or profile."
+                % (cls.cloud, keys, " or ".join(env.get("profile", [])), (", " + tried) if tried else ""))
 
     @classmethod
     def check_assume_role(cls, role):

@@ -72,31 +72,42 @@ def either(names):
 
 
 def credential_settings(adapter_cls, settings):
-    """Which credentials sign the calls: keys, a profile or the SDK's chain, and the role to assume with them."""
+    """Which credentials sign the calls (keys, a profile or the SDK's chain) and the role to assume with them."""
     given = [k for k in ("access_key", "secret_key") if settings.get(k)]
-    env = adapter_cls.env
-    if len(given) == 1 or (settings.get("security_token") and len(given) < 2):
-        missing = [k for k in ("access_key", "secret_key") if not settings.get(k)]
-        raise ConfigurationError(
-            "Partial credentials: %s given but %s missing. Set both access_key and secret_key "
-            "(environment: %s / %s), or neither to use %s."
-            % (", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
-               " and ".join(missing), either(env.get("access_key")), either(env.get("secret_key")),
-               "a profile or the SDK's credential chain" if adapter_cls.has_credential_chain else "a profile"),
-            category=AUTH_FAILED)
-    if settings.get("profile") and not adapter_cls.supports_profile:
-        raise ConfigurationError(
-            "profile %r: %s CLI profiles are not supported (no documented credentials file format): set access_key and "
-            "secret_key (or %s / %s) instead" % (settings["profile"], adapter_cls.cloud, either(env.get("access_key")),
-                                                 either(env.get("secret_key"))), category=AUTH_FAILED)
-    if given and settings.get("profile"):
-        raise ConfigurationError(
-            "Both access keys and profile %r are set: give one of them (access_key and secret_key, or their "
-            "variables %s / %s; or profile, or %s)" % (settings["profile"], either(env.get("access_key")),
-                                                      either(env.get("secret_key")), either(env.get("profile"))))
+    check_key_pair(adapter_cls, settings, given)
+    check_profile(adapter_cls, settings, given)
     if not given and not settings.get("profile") and not adapter_cls.has_credential_chain:
         raise ConfigurationError(adapter_cls.no_credentials_message(), category=AUTH_FAILED)
     return {"assume_role": assume_role_settings(adapter_cls, settings.get("assume_role"))}
+
+
+def check_key_pair(adapter_cls, settings, given):
+    """Both keys or neither; a token only with both."""
+    if len(given) != 1 and not (settings.get("security_token") and len(given) < 2):
+        return
+    env = adapter_cls.env
+    missing = [k for k in ("access_key", "secret_key") if not settings.get(k)]
+    raise ConfigurationError(
+        "Partial credentials: %s given but %s missing. Set both access_key and secret_key (environment: %s / %s)%s."
+        % (", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
+           " and ".join(missing), either(env.get("access_key")), either(env.get("secret_key")),
+           ", or neither to use a profile or the SDK's credential chain" if adapter_cls.has_credential_chain else ""),
+        category=AUTH_FAILED)
+
+
+def check_profile(adapter_cls, settings, given):
+    """A profile only where the cloud's CLI file is supported, and never beside keys."""
+    profile = settings.get("profile")
+    if not profile:
+        return
+    env = adapter_cls.env
+    keys = "access_key and secret_key (or %s / %s)" % (either(env.get("access_key")), either(env.get("secret_key")))
+    if not adapter_cls.supports_profile:
+        raise ConfigurationError("profile %r: %s CLI profiles are not supported (no documented credentials file "
+                                 "format): set %s instead" % (profile, adapter_cls.cloud, keys), category=AUTH_FAILED)
+    if given:
+        raise ConfigurationError("Both access keys and profile %r are set: give either %s, or profile (or %s)"
+                                 % (profile, keys, either(env.get("profile"))))
 
 
 def assume_role_settings(adapter_cls, given):

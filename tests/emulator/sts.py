@@ -53,10 +53,9 @@ def normalize_roles(raws, account_ids):
         if not isinstance(raw, dict) or raw.get("cloud") not in CLOUDS or set(raw) - ROLE_FIELDS:
             raise SeedError("roles entries need cloud and only %s: %r" % (", ".join(sorted(ROLE_FIELDS)), raw))
         role = dict(raw, account=str(raw.get("account")), trusted=[str(a) for a in raw.get("trusted") or []])
-        name = role.get("agency_name") if role["cloud"] == "huawei" else role.get("arn")
-        if not name or role["account"] not in account_ids:
-            raise SeedError("role %r needs %s and a seeded account" % (raw, "agency_name" if role["cloud"] == "huawei"
-                                                                         else "arn"))
+        needed = "agency_name" if role["cloud"] == "huawei" else "arn"
+        if not role.get(needed) or role["account"] not in account_ids:
+            raise SeedError("role %r needs %s and a seeded account" % (raw, needed))
         roles.append(role)
     return roles
 
@@ -275,4 +274,3 @@ def route(cloud, request):
     if cloud == "huawei" and request.path.rstrip("/") == "/v3.0/OS-CREDENTIAL/securitytokens":
         return FRONTS[cloud]
     return None
-

@@ -22,6 +22,7 @@ WRONG_ROLES = {"tencent": {"role_arn": "qcs::cam::uin/100000000001:roleName/no-s
                "huawei": {"agency_name": "no-such-agency", "domain_name": "emu-domain-1"}}
 CLOUD_ENV_PREFIXES = ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_", "HW_", "TKE_")
 DELETES = {"DeleteImages", "DeleteImage"}
+ENV_KEYS = {"tencent": "TENCENTCLOUD_SECRET_ID", "aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID", "huawei": "HUAWEICLOUD_SDK_AK"}
 
 
 @pytest.fixture
@@ -96,7 +97,8 @@ def test_a_role_the_base_keys_may_not_assume_is_refused(emu, home, cloud):
 def test_no_credentials_is_auth_failed_at_once(emu, home, cloud):
     run = run_module(cloud, dict(image_args(emu, cloud), retries=6))
     assert run.result["failed"] and run.result["error"]["category"] == "auth_failed", run.result
-    assert "access_key" in run.result["msg"] and "profile" in run.result["msg"]
+    assert "access_key" in run.result["msg"] and ENV_KEYS[cloud] in run.result["msg"]
+    assert ("profile" in run.result["msg"]) == (cloud != "huawei")
     for noise in ("TKE_REGION", "Exception", "Traceback"):
         assert noise not in run.result["msg"]
     assert journal(emu, cloud) == []  # no call reached the cloud, so none was retried
