@@ -187,3 +187,22 @@ def test_unknown_keys_are_refused_before_any_call(emu, home, cloud):
     run = run_module(cloud, image_args(emu, cloud, service_endpoints={"nope": "127.0.0.1:1"}, **keys(emu, cloud)))
     assert run.result["failed"] and "nope" in run.result["msg"]
     assert journal(emu, cloud) == []
+
+
+def test_tencent_role_keys_are_asked_for_again_when_a_task_outlives_them(emu, home):
+    """Keys of 2 seconds, calls of 0.4 s: the task outlives its first keys and still succeeds."""
+    emu.control.configure(latency_ms=400, delete_polls=3)
+    run = run_module("tencent", image_args(emu, "tencent", assume_role=dict(ROLES["tencent"], duration=2),
+                                           **keys(emu, "tencent")))
+    assert run.result["deleted"] == [IMAGES["tencent"]], run.result
+    calls = journal(emu, "tencent")
+    assert len([c for c in calls if c["action"] == "AssumeRole"]) > 1
+    assert not [c for c in calls if str(c["code"] or "").startswith("AuthFailure")]
+    # Each call took at least 0.4 s: the calls made after the first keys' 2 seconds were signed by later keys.
+    assert len(calls) * 0.4 > 2
+
+
+def test_info_module_with_a_role(emu, home):
+    run = run_module("aliyun", dict(connection(emu, "aliyun"), image_ids=[IMAGES["aliyun"]],
+                                    assume_role=ROLES["aliyun"], **keys(emu, "aliyun")), info=True)
+    assert [i["id"] for i in run.result["images"]] == [IMAGES["aliyun"]], run.result
