@@ -21,6 +21,8 @@ from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
 SECRET_OPTIONS = ("secret_key", "security_token")
+# getaddrinfo's "no such name" (EAI_NONAME), as opposed to a DNS server that cannot be reached (EAI_AGAIN).
+UNKNOWN_HOST = re.compile(r"Name or service not known|nodename nor servname provided|\[Errno -2\]")
 # The session name of an assumed role when assume_role names none (the STS APIs ask for one).
 DEFAULT_SESSION_NAME = "multicloud-images"
 
@@ -218,10 +220,18 @@ class ImageAdapter:
             self.retry_count += 1
 
     def name_region(self, error):
-        """A region the cloud does not know: say which one."""
+        """A region the cloud does not know: say which one. The cloud's own code says so; without an endpoint
+        option, so does a default endpoint named after the region that DNS says does not exist (EAI_NONAME, not a
+        temporary DNS failure)."""
+        region = self.settings.get("region")
         if error.category == INVALID_PARAMETER and "region" in (error.code or "").lower():
             error.message = "region %r is not a %s region this API knows: check the region option (%s)" % (
-                self.settings.get("region"), self.cloud, error.message)
+                region, self.cloud, error.message)
+        elif (error.code == "NetworkError" and not self.settings.get("endpoint") and region
+              and region in error.message and UNKNOWN_HOST.search(error.message)):
+            error.category, error.code = INVALID_PARAMETER, "UnknownRegion"
+            error.message = ("region %r is not a %s region: the endpoint named after it does not exist (%s)"
+                             % (region, self.cloud, error.message))
 
     def credentials(self):
         """The credentials every thread's client signs with, made once (``make_credentials``)."""
