@@ -6,21 +6,17 @@ The three services answer on their cloud's port (the SDKs are pointed at it with
 role up in the seed's ``roles`` (which accounts' keys may assume it) and issues temporary keys of the role's account
 that expire after the asked duration; those keys then sign image calls like any seeded STS key.
 """
-import base64
-import calendar
-import hashlib
-import hmac
 import json
 import re
 import secrets
 import time
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
-from .aliyun import AliyunApi
+from .aliyun import AUTH_ERRORS, AliyunApi
 from .api import ApiError
 from .huawei import GATEWAY, HuaweiApi
 from .seed import CLOUDS, SeedError
-from .signing import AuthFailure, check_token, verify_sdk_hmac, verify_tc3
+from .signing import AuthFailure, verify_rpc_hmac_sha1, verify_sdk_hmac, verify_tc3
 from .tencent import AUTH_CODES, TencentApi
 
 # Regions of the image APIs (Tencent DescribeRegions https://www.tencentcloud.com/document/api/213/15708,
@@ -95,6 +91,15 @@ def check_region(state, cloud, region):
         raise ApiError(code, message % region, status)
 
 
+def check_signature(app, request, call, verify, **extra):
+    """Run a signing.py verifier with the cloud's keys; the journal names the key's account even when it fails."""
+    def on_key(key):
+        call.account = key.account
+
+    return verify(request, lambda key_id: app.state.find_key(call.cloud, key_id), app.state.config["max_skew_seconds"],
+                  on_key=on_key, **extra)
+
+
 def _duration(cloud, value, error):
     try:
         seconds = int(value)
@@ -123,12 +128,8 @@ class TencentSts(TencentApi):
             raise ApiError("InvalidParameterValue", "Version must be 2018-08-13")
 
     def authenticate(self, app, request, call):
-        def on_key(key):
-            call.account = key.account
-
         try:
-            verify_tc3(request, lambda key_id: app.state.find_key("tencent", key_id),
-                       app.state.config["max_skew_seconds"], on_key, service_name="sts")
+            check_signature(app, request, call, verify_tc3, service_name="sts")
         except AuthFailure as failure:
             raise ApiError(AUTH_CODES.get(failure.kind, "AuthFailure.TokenFailure"), failure.message)
 
@@ -148,38 +149,6 @@ class TencentSts(TencentApi):
                      "ExpiredTime": int(key.expires_at), "Expiration": _iso(key.expires_at)}
 
 
-def rpc_encode(text):
-    """RFC 3986 percent-encoding, as the RPC signature document asks (space %20, * %2A, ~ kept)."""
-    return quote(text, safe="~")
-
-
-def verify_rpc_hmac_sha1(request, find_key, max_skew, nonces, on_key):
-    """The RPC (v1) signature in the query: https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism."""
-    pairs = parse_qsl(request.query, keep_blank_values=True)
-    params = dict(pairs)
-    if params.get("SignatureMethod") != "HMAC-SHA1" or params.get("SignatureVersion") != "1.0" or "Signature" not in params:
-        raise AuthFailure("malformed", "SignatureMethod HMAC-SHA1, SignatureVersion 1.0 and Signature are required")
-    key = find_key(params.get("AccessKeyId", ""))
-    if key is None:
-        raise AuthFailure("unknown_key", "Specified access key is not found.")
-    on_key(key)
-    try:
-        stamp = calendar.timegm(time.strptime(params.get("Timestamp", ""), "%Y-%m-%dT%H:%M:%SZ"))
-    except ValueError:
-        raise AuthFailure("bad_date", "Specified time stamp or date value is not well formatted.")
-    if abs(time.time() - stamp) > max_skew:
-        raise AuthFailure("expired", "Specified time stamp or date value is expired.")
-    canonical = "&".join("%s=%s" % (rpc_encode(k), rpc_encode(v)) for k, v in sorted(pairs) if k != "Signature")
-    to_sign = "%s&%s&%s" % (request.method, rpc_encode("/"), rpc_encode(canonical))
-    expected = base64.b64encode(hmac.new((key.secret + "&").encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
-    if not hmac.compare_digest(expected, params["Signature"]):
-        raise AuthFailure("signature", "Specified signature is not matched with our calculation.")
-    check_token(key, params.get("SecurityToken"))
-    if not nonces.use(params.get("SignatureNonce", "")):
-        raise AuthFailure("nonce", "Specified signature nonce was used already.")
-    return key
-
-
 class AliyunSts(AliyunApi):
     """sts 2015-04-01 AssumeRole (https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerole)
     as alibabacloud_credentials' RamRoleArnCredentialsProvider sends it: GET, RPC HMAC-SHA1 in the query."""
@@ -191,18 +160,10 @@ class AliyunSts(AliyunApi):
             raise ApiError("InvalidVersion", "Specified parameter Version is not valid.", 400)
 
     def authenticate(self, app, request, call):
-        def on_key(key):
-            call.account = key.account
-
         try:
-            verify_rpc_hmac_sha1(request, lambda key_id: app.state.find_key("aliyun", key_id),
-                                 app.state.config["max_skew_seconds"], app.nonces, on_key)
+            check_signature(app, request, call, verify_rpc_hmac_sha1, nonces=app.nonces)
         except AuthFailure as failure:
-            code, status = {"unknown_key": ("InvalidAccessKeyId.NotFound", 404),
-                            "signature": ("SignatureDoesNotMatch", 400), "nonce": ("SignatureNonceUsed", 400),
-                            "expired": ("InvalidTimeStamp.Expired", 400)}.get(
-                                failure.kind, ("InvalidSecurityToken.Expired", 400)
-                                if failure.kind == "token_expired" else ("IncompleteSignature", 400))
+            code, status = AUTH_ERRORS[failure.kind]  # as the ECS front answers them
             raise ApiError(code, failure.message, status)
 
     def execute(self, state, call):
@@ -234,12 +195,8 @@ class HuaweiAgency(HuaweiApi):
             raise ApiError("IAM.0011", "Request parameter error.", 400, GATEWAY)
 
     def authenticate(self, app, request, call):
-        def on_key(key):
-            call.account = key.account
-
         try:
-            verify_sdk_hmac(request, lambda key_id: app.state.find_key("huawei", key_id),
-                            app.state.config["max_skew_seconds"], on_key)
+            check_signature(app, request, call, verify_sdk_hmac)
         except AuthFailure as failure:
             raise ApiError("APIGW.0301", "Incorrect IAM authentication information: " + failure.message, 401, GATEWAY)
 

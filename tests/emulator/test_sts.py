@@ -59,8 +59,8 @@ def test_tencent_assume_role_issues_keys_of_the_role_account(emu):
     assert [i["ImageId"] for i in images] == ["img-emu00001"]  # account 1's image, seen with the role's keys
     assert answer["ExpiredTime"] > time.time()
     calls = emu.control.journal(cloud="tencent")
-    assert [(c["action"], c["account"]) for c in calls] == [("AssumeRole", "100000000002"),
-                                                              ("DescribeImages", "100000000001")]
+    assert [(c["action"], c["account"]) for c in calls] == [
+        ("AssumeRole", "100000000002"), ("DescribeImages", "100000000001")]
 
 
 @pytest.mark.parametrize("index,role,code", [
@@ -101,8 +101,8 @@ def test_aliyun_provider_gets_keys_that_sign_ecs_calls(emu):
     body = client.describe_images(models.DescribeImagesRequest(region_id="cn-hangzhou", image_id="m-emu0001")).body
     assert [i.image_id for i in body.images.image] == ["m-emu0001"]
     calls = emu.control.journal(cloud="aliyun")
-    assert [(c["action"], c["account"]) for c in calls] == [("AssumeRole", "100000000002"),
-                                                              ("DescribeImages", "100000000001")]
+    assert [(c["action"], c["account"]) for c in calls] == [
+        ("AssumeRole", "100000000002"), ("DescribeImages", "100000000001")]
 
 
 @pytest.mark.parametrize("index,secret,role,code", [
@@ -143,8 +143,8 @@ def test_huawei_agency_keys_sign_ims_calls(emu):
     image = client.glance_show_image(GlanceShowImageRequest(image_id="e0000000-0000-4000-8000-000000000001"))
     assert image.id == "e0000000-0000-4000-8000-000000000001"
     calls = emu.control.journal(cloud="huawei")
-    assert [(c["action"], c["account"]) for c in calls] == [("CreateTemporaryAccessKeyByAgency", "100000000002"),
-                                                              ("ShowImage", "100000000001")]
+    assert [(c["action"], c["account"]) for c in calls] == [
+        ("CreateTemporaryAccessKeyByAgency", "100000000002"), ("ShowImage", "100000000001")]
 
 
 @pytest.mark.parametrize("index,agency,status", [(1, "nobody", 404), (0, "image-cleaner", 403)])
