@@ -108,6 +108,7 @@ class ImageAdapter:
     assume_role_env = {}
     assume_role_required = ()
     duration_range = (900, 43200)
+    role_arn_prefix = None  # how the cloud's role ARNs begin (checked before any call)
     # service_endpoints: the services a module of this cloud may call besides the image API, and their defaults.
     service_endpoint_names = ()
     default_service_endpoints = {}
@@ -135,6 +136,9 @@ class ImageAdapter:
         for key in cls.assume_role_required:
             if not role.get(key):
                 raise ConfigurationError("assume_role needs %s" % key)
+        if cls.role_arn_prefix and not str(role.get("role_arn")).startswith(cls.role_arn_prefix):
+            raise ConfigurationError("assume_role role_arn %r is not a role ARN of %s (one begins with %s)"
+                                     % (role.get("role_arn"), cls.cloud, cls.role_arn_prefix))
         if role.get("duration") is not None:
             try:
                 role["duration"] = int(role["duration"])

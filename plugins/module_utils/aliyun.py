@@ -69,6 +69,8 @@ class AliyunAdapter(ImageAdapter):
     assume_role_env = {"role_arn": ["ALIBABA_CLOUD_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_ARN"],
                        "session_name": ["ALIBABA_CLOUD_ROLE_SESSION_NAME", "ALICLOUD_ASSUME_ROLE_SESSION_NAME"]}
     assume_role_required = ("role_arn",)
+    # RoleArn: acs:ram::ACCOUNT:role/NAME, per the AssumeRole page.
+    role_arn_prefix = "acs:ram::"
     duration_range = (900, 43200)
     service_endpoint_names = ("sts", "ess")
     default_service_endpoints = {"sts": "sts.aliyuncs.com"}

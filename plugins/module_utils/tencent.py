@@ -50,6 +50,8 @@ class TencentAdapter(ImageAdapter):
                        "session_name": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"],
                        "duration": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"]}
     assume_role_required = ("role_arn",)
+    # RoleArn: qcs::cam::uin/ACCOUNT:roleName/NAME (or :role/ID), per the AssumeRole page.
+    role_arn_prefix = "qcs::cam::uin/"
     duration_range = (1, 43200)
     service_endpoint_names = ("sts", "as", "cbs")
     default_service_endpoints = {"sts": "sts.tencentcloudapi.com"}

@@ -59,6 +59,8 @@ def test_environment_duration_is_a_number(monkeypatch):
     (TencentAdapter, {"session_name": "x"}, "role_arn"),
     (TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/r", "duration": 43201}, "between 1 and 43200"),
     (AliyunAdapter, {"role_arn": "acs:ram::1:role/r", "duration": 899}, "between 900 and 43200"),
+    (AliyunAdapter, {"role_arn": "qcs::cam::uin/1:roleName/r"}, "not a role ARN of aliyun"),
+    (TencentAdapter, {"role_arn": "image-cleaner"}, "not a role ARN of tencent"),
     (HuaweiAdapter, {"agency_name": "a"}, "domain_name or domain_id"),
     (HuaweiAdapter, {"agency_name": "a", "domain_id": "d", "duration": 86401}, "between 900 and 86400"),
 ])
