@@ -228,6 +228,8 @@ class ImageAdapter:
         option, so does a default endpoint named after the region that DNS says does not exist (EAI_NONAME, not a
         temporary DNS failure)."""
         region = self.settings.get("region")
+        if region and repr(region) in (error.message or ""):
+            return  # named already
         if error.category == INVALID_PARAMETER and "region" in (error.code or "").lower():
             error.message = "region %r is not a %s region this API knows: check the region option (%s)" % (
                 region, self.cloud, error.message)

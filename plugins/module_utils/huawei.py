@@ -174,7 +174,8 @@ class HuaweiAdapter(ImageAdapter):
             return self.network_error(exc.error_msg, action, image_id)
         if isinstance(exc, exceptions.SdkException):
             message = str(exc.error_msg)
-            if "failed to get project id of region" in message.lower():
+            if "confirm that the project exists" in message.lower():
+                # The SDK's words when IAM lists no project of that name (an IAM error is wrapped otherwise).
                 return CloudError(INVALID_PARAMETER, "region %r: IAM knows no project of that name in this account: "
                                   "check the region option (or set project_id)" % self.settings["region"],
                                   code="UnknownRegion")
