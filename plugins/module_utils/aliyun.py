@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import logging
 import os
 import re
 
@@ -107,6 +108,8 @@ class AliyunAdapter(ImageAdapter):
         if s.get("access_key") and not s.get("assume_role"):
             return None
         provider = self._assumed(self._base_provider())
+        # Its refresh cache logs to stderr through a handler of its own (provider/refreshable.py): keep output clean.
+        logging.getLogger("credentials").setLevel(logging.ERROR)
         try:
             provider.get_credentials()
         except Exception as exc:  # the providers raise CredentialException or Tea's errors
@@ -164,8 +167,9 @@ class AliyunAdapter(ImageAdapter):
                               request_id=body.get("RequestId"))
         if "Retry" in type(exc).__name__ or isinstance(exc, (IOError, OSError)):
             return self.network_error(exc, "AssumeRole" if role else "credentials")
-        tried = ("profile %r" % self.settings["profile"]) if self.settings.get("profile") else (
-            "the SDK's chain (~/.aliyun/config.json, ~/.alibabacloud/credentials, an ECS RAM role)")
+        tried = ("profile %r (~/.aliyun/config.json, else ~/.alibabacloud/credentials)" % self.settings["profile"]
+                 if self.settings.get("profile") else
+                 "the SDK's chain (~/.aliyun/config.json, ~/.alibabacloud/credentials, an ECS RAM role)")
         return CloudError(AUTH_FAILED, self.no_credentials_message(tried), code="NoCredentials")
 
     def translate(self, exc, action, image_id=None):

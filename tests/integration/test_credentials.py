@@ -154,11 +154,12 @@ def test_profile_with_a_role(emu, home, cloud, monkeypatch):
     assert len(role_call) == 1 and role_call[0]["account"] == OTHER
 
 
-def test_a_missing_profile_names_the_file(emu, home):
-    run = run_module("tencent", image_args(emu, "tencent", profile="nobody"))
+@pytest.mark.parametrize("cloud,words", [("tencent", "nobody.credential"), ("aliyun", ".aliyun/config.json")])
+def test_a_missing_profile_names_the_file(emu, home, cloud, words):
+    run = run_module(cloud, image_args(emu, cloud, profile="nobody"))
     assert run.result["error"]["category"] == "auth_failed"
-    assert "nobody.credential" in run.result["msg"]
-    assert journal(emu, "tencent") == []
+    assert words in run.result["msg"] and "nobody" in run.result["msg"]
+    assert journal(emu, cloud) == []
 
 
 def test_huawei_profiles_fail_clearly(emu, home):
