@@ -68,6 +68,7 @@ def first_env(names):
 
 
 def either(names):
+    """Variable names for a message: A or B (or - when there are none)."""
     return " or ".join(names) or "-"
 
 
@@ -122,10 +123,9 @@ def assume_role_settings(adapter_cls, given):
                 role[key] = value
     role_key = adapter_cls.assume_role_required[0]
     if not role.get(role_key):
-        if role:
-            raise ConfigurationError("assume_role needs %s (or %s)" % (
-                role_key, either(adapter_cls.assume_role_env.get(role_key))))
-        return None
+        if given:
+            raise ConfigurationError("assume_role needs %s" % role_key)
+        return None  # a session name or duration in the environment names no role
     return adapter_cls.check_assume_role(role)
 
 

@@ -31,6 +31,11 @@ def test_no_role_anywhere_is_none():
     assert base.assume_role_settings(TencentAdapter, None) is None
 
 
+def test_a_session_name_alone_in_the_environment_names_no_role(monkeypatch):
+    monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME", "nightly")
+    assert base.assume_role_settings(TencentAdapter, None) is None
+
+
 def test_the_option_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_ARN", "qcs::cam::uin/2:roleName/env")
     role = base.assume_role_settings(TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/opt", "duration": None})
