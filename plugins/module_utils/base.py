@@ -101,6 +101,8 @@ def check_profile(adapter_cls, settings, given):
     profile = settings.get("profile")
     if not profile:
         return
+    if os.sep in profile or "/" in profile or profile.startswith("."):
+        raise ConfigurationError("profile %r is not a profile name (no path separators, no leading dot)" % profile)
     env = adapter_cls.env
     keys = "access_key and secret_key (or %s / %s)" % (either(env.get("access_key")), either(env.get("secret_key")))
     if not adapter_cls.supports_profile:

@@ -90,6 +90,12 @@ def test_keys_and_profile_together_are_refused():
         base.credential_settings(TencentAdapter, settings(access_key="a", secret_key="b", profile="p"))
 
 
+@pytest.mark.parametrize("name", ["../../etc/passwd", ".hidden", "a/b"])
+def test_a_profile_is_a_name_not_a_path(name):
+    with pytest.raises(ConfigurationError, match="not a profile name"):
+        base.credential_settings(TencentAdapter, settings(profile=name))
+
+
 def test_partial_keys_are_auth_failed():
     with pytest.raises(ConfigurationError) as info:
         base.credential_settings(AliyunAdapter, settings(access_key="a"))
