@@ -19,7 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import  (the collection's import path)
+# tests/conftest.py sets up the collection's import path.
+import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from hardening.harness import run_module  # noqa: E402  pylint: disable=wrong-import-position
 
 CLOUD_PREFIXES = ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_", "HW_", "TKE_")
@@ -46,8 +47,8 @@ def main():
             result = run_module(cloud, {"state": "absent", "region": REGIONS[cloud], "image_ids": [IMAGES[cloud]],
                                         "endpoint": "127.0.0.1:9"}).result
             times.append(time.monotonic() - start)
-        print("%-8s %10.3f %10.3f  %-12s %s" % (cloud, statistics.median(times), max(times), result["error"]["category"],
-                                               FIRST_VARIABLE[cloud] in result["msg"]))
+        named = FIRST_VARIABLE[cloud] in result["msg"]
+        print("%-8s %10.3f %10.3f  %-12s %s" % (cloud, statistics.median(times), max(times), result["error"]["category"], named))
 
 
 if __name__ == "__main__":
