@@ -108,8 +108,9 @@ class AliyunAdapter(ImageAdapter):
         if s.get("access_key") and not s.get("assume_role"):
             return None
         provider = self._assumed(self._base_provider())
-        # Its refresh cache logs to stderr through a handler of its own (provider/refreshable.py): keep output clean.
-        logging.getLogger("credentials").setLevel(logging.ERROR)
+        # Its refresh cache logs to stderr through a handler of its own, failures with the signed STS URL (base key id,
+        # token, signature) included (provider/refreshable.py): that logger stays off.
+        logging.getLogger("credentials").disabled = True
         try:
             provider.get_credentials()
         except Exception as exc:  # the providers raise CredentialException or Tea's errors
@@ -166,7 +167,8 @@ class AliyunAdapter(ImageAdapter):
                               % (role["role_arn"], body.get("Message") or code), code=code,
                               request_id=body.get("RequestId"))
         if "Retry" in type(exc).__name__ or isinstance(exc, (IOError, OSError)):
-            return self.network_error(exc, "AssumeRole" if role else "credentials")
+            # The provider's GET carries the base key id, signature and token in its query: never show it.
+            return self.network_error(re.sub(r"\?\S*", "?<query hidden>", text), "AssumeRole" if role else "credentials")
         tried = ("profile %r (~/.aliyun/config.json, else ~/.alibabacloud/credentials)" % self.settings["profile"]
                  if self.settings.get("profile") else
                  "the SDK's chain (~/.aliyun/config.json, ~/.alibabacloud/credentials, an ECS RAM role)")
