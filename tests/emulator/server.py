@@ -14,7 +14,7 @@ from .api import ApiError, Call, Request, Response
 from .faults import FaultBook
 from .huawei import HuaweiApi
 from .journal import Journal, redact_headers
-from .signing import NonceBook
+from .signing import NonceBook, key_id_of
 from .state import State
 from .tencent import TencentApi
 from .tls import TlsStats, server_context
@@ -55,6 +55,7 @@ class App:
         call = Call(front.cloud, request.method, request.path, request_id=front.new_request_id())
         call.generation = self.journal.generation
         call.sent_headers = redact_headers(request.headers)
+        call.key_id = key_id_of(request)
         call.tls = bool(getattr(request, "tls", False))
         call.leaks = self.watch.scan(front.cloud, request)
         code = None

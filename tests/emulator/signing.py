@@ -227,3 +227,15 @@ def verify_rpc_hmac_sha1(request, find_key, max_skew, nonces, on_key=lambda key:
     if not nonces.use(params.get("SignatureNonce", "")):
         raise AuthFailure("nonce", "Specified signature nonce was used already.")
     return key
+
+
+KEY_ID_RE = re.compile(r"(?:Credential|Access)=([^/,\s]+)")
+
+
+def key_id_of(request):
+    """The access key id a request names (Authorization header, or the query of a signed GET), or None."""
+    match = KEY_ID_RE.search(request.header("Authorization", "") or "")
+    if match:
+        return match.group(1)
+    query = dict(parse_qsl(request.query or "", keep_blank_values=True))
+    return query.get("AccessKeyId") or query.get("SecretId")

@@ -72,10 +72,15 @@ def test_assume_role_deletes_with_the_temporary_keys(emu, home, cloud):
     calls = journal(emu, cloud)
     role_calls = [c for c in calls if c["action"] in ("AssumeRole", "CreateTemporaryAccessKeyByAgency")]
     assert len(role_calls) == 1 and role_calls[0]["status"] in (200, 201)
-    assert role_calls[0]["account"] == OTHER  # signed by the base keys of the trusted account
+    base = keys(emu, cloud)["access_key"]
+    # The role call is signed by the base keys (of the trusted account), every other call by the role's temporary keys
+    # (of the role's account), which the emulator issued: no seeded key has their prefix.
+    assert (role_calls[0]["account"], role_calls[0]["key_id"]) == (OTHER, base)
     deletes = [c for c in calls if c["action"] in DELETES and c["status"] in (200, 204)]
-    assert deletes and all(c["account"] == OWNER for c in deletes)  # signed by the role's temporary keys
-    assert all(c["account"] == OWNER for c in calls if c not in role_calls)
+    assert deletes
+    others = [c for c in calls if c not in role_calls]
+    assert all(c["account"] == OWNER and c["key_id"].startswith(("emu-tmp-", "STS.emu-tmp-")) for c in others)
+    assert len({c["key_id"] for c in others}) == 1
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
@@ -198,6 +203,7 @@ def test_tencent_role_keys_are_asked_for_again_when_a_task_outlives_them(emu, ho
     assert run.result["deleted"] == [IMAGES["tencent"]], run.result
     calls = journal(emu, "tencent")
     assert len([c for c in calls if c["action"] == "AssumeRole"]) > 1
+    assert len({c["key_id"] for c in calls if c["action"] != "AssumeRole"}) > 1  # later calls signed by newer keys
     assert not [c for c in calls if str(c["code"] or "").startswith("AuthFailure")]
     # Each call took at least 0.4 s: the calls made after the first keys' 2 seconds were signed by later keys.
     assert len(calls) * 0.4 > 2
