@@ -232,3 +232,46 @@ def test_an_unreachable_sts_endpoint_shows_no_credentials(emu, home, cloud):
         assert secret not in run.stdout and secret not in run.stderr
     assert sts["access_key"] not in run.stderr and sts["access_key"] not in run.result["msg"]
     assert journal(emu, cloud) == []
+
+
+def awx_environment(cloud, inputs_by_type):
+    """The environment AWX gives a job with the key and role credential types of docs/awx (their env injectors)."""
+    import yaml
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {}
+    for folder, inputs in inputs_by_type.items():
+        with open(os.path.join(root, "docs", "awx", folder, "%s.yml" % cloud)) as handle:
+            injectors = yaml.safe_load(handle)["injectors"]["env"]
+        for variable, template in injectors.items():
+            env[variable] = str(inputs.get(template.strip("{} "), ""))
+    return env
+
+
+def test_playbook_with_the_awx_key_and_role_credentials(emu, tmp_path):
+    """ansible-playbook, each cloud's keys and role only from the variables the AWX credential types inject."""
+    from test_targets import one_play, run_playbook
+
+    tasks = []
+    for cloud in CLOUDS:
+        base = keys(emu, cloud)
+        role = dict(ROLES[cloud], duration=3600)
+        if cloud == "tencent":
+            role["session_name"] = "awx-job"
+        env = awx_environment(cloud, {"credential_types": dict(base, region=REGIONS[cloud]),
+                                      "role_credential_types": role})
+        args = dict(connection(emu, cloud), state="absent", image_ids=[IMAGES[cloud]])
+        args.pop("region")  # from the key credential's region field
+        tasks.append({"name": cloud, "environment": env, "register": "result_%s" % cloud,
+                      "multicloud.images.%s_image" % cloud: args})
+        tasks.append({"name": "check %s" % cloud, "ansible.builtin.assert": {
+            "that": ["result_%s.deleted == ['%s']" % (cloud, IMAGES[cloud])]}})
+    rc, output, dummy = run_playbook(tmp_path, one_play(tasks=tasks), {})
+    assert rc == 0, output[-3000:]
+    for cloud in CLOUDS:
+        calls = journal(emu, cloud)
+        role_calls = [c for c in calls if c["action"] in ("AssumeRole", "CreateTemporaryAccessKeyByAgency")]
+        assert [c["key_id"] for c in role_calls] == [keys(emu, cloud)["access_key"]]
+        assert all(c["account"] == OWNER for c in calls if c not in role_calls)
+    tencent_role = [c for c in journal(emu, "tencent") if c["action"] == "AssumeRole"][0]
+    assert tencent_role["params"]["RoleSessionName"] == "awx-job"
