@@ -53,7 +53,7 @@ ADVICE = {
     BUSY: "wait for the running copy, import, export or creation to finish (or cancel it), then run again",
     INVALID_STATE: "wait until the image is in a deletable state, then run again",
     THROTTLED: "the API kept throttling; lower max_concurrency or rate_limit, or raise retries",
-    AUTH_FAILED: "check access_key, secret_key and security_token (an expired STS token fails this way)",
+    AUTH_FAILED: "check access_key, secret_key and security_token (an expired STS token fails this way), profile and assume_role",
     FORBIDDEN: "the credentials lack permission for this image or action: check the account's policies",
     LIMIT_EXCEEDED: "send fewer ids per call (lower batch_size)",
     INVALID_PARAMETER: "check the module options",
