@@ -36,7 +36,7 @@ REGION_ERRORS = {
     "tencent": ("InvalidRegion.NotFound", "The region `%s` cannot be found.", None),
     "aliyun": ("InvalidRegionId.NotFound", "The specified RegionId %s does not exist.", 404),
 }
-ROLE_FIELDS = {"cloud", "arn", "agency_name", "domain_name", "domain_id", "account", "trusted"}
+ROLE_FIELDS = {"cloud", "arn", "agency_name", "domain_name", "domain_id", "account", "trusted", "max_session_duration"}
 MAX_DURATION = {"tencent": 43200, "aliyun": 43200, "huawei": 86400}
 MIN_DURATION = {"tencent": 1, "aliyun": 900, "huawei": 900}
 
@@ -49,6 +49,9 @@ def normalize_roles(raws, account_ids):
         if not isinstance(raw, dict) or raw.get("cloud") not in CLOUDS or set(raw) - ROLE_FIELDS:
             raise SeedError("roles entries need cloud and only %s: %r" % (", ".join(sorted(ROLE_FIELDS)), raw))
         role = dict(raw, account=str(raw.get("account")), trusted=[str(a) for a in raw.get("trusted") or []])
+        # An Alibaba RAM role's MaxSessionDuration is 3600 unless set (the AssumeRole page); the others' is the API's.
+        default_max = 3600 if role["cloud"] == "aliyun" else MAX_DURATION[role["cloud"]]
+        role["max_session_duration"] = int(raw.get("max_session_duration") or default_max)
         needed = "agency_name" if role["cloud"] == "huawei" else "arn"
         if not role.get(needed) or role["account"] not in account_ids:
             raise SeedError("role %r needs %s and a seeded account" % (raw, needed))
@@ -78,7 +81,7 @@ def issue(state, cloud, role, duration, prefix=""):
 
 
 def find_role(state, cloud, match):
-    return next((r for r in getattr(state, "roles", []) if r["cloud"] == cloud and match(r)), None)
+    return next((r for r in state.roles if r["cloud"] == cloud and match(r)), None)
 
 
 def check_region(state, cloud, region):
@@ -100,12 +103,12 @@ def check_signature(app, request, call, verify, **extra):
                   on_key=on_key, **extra)
 
 
-def _duration(cloud, value, error):
+def _duration(role, value, error):
     try:
         seconds = int(value)
     except (TypeError, ValueError):
         raise error
-    if not MIN_DURATION[cloud] <= seconds <= MAX_DURATION[cloud]:
+    if not MIN_DURATION[role["cloud"]] <= seconds <= min(MAX_DURATION[role["cloud"]], role["max_session_duration"]):
         raise error
     return seconds
 
@@ -142,7 +145,7 @@ class TencentSts(TencentApi):
             raise ApiError("UnauthorizedOperation", "The caller may not assume role %s." % role["arn"])
         if not re.match(r"^[\w+=,.@-]{2,128}$", str(params.get("RoleSessionName") or "")):
             raise ApiError("InvalidParameter.ParamError", "RoleSessionName is missing or not valid.")
-        duration = _duration("tencent", params.get("DurationSeconds", 7200),
+        duration = _duration(role, params.get("DurationSeconds", 7200),
                              ApiError("InvalidParameter.OverTimeError", "DurationSeconds is out of range."))
         key = issue(state, "tencent", role, duration)
         return 200, {"Credentials": {"Token": key.token, "TmpSecretId": key.key_id, "TmpSecretKey": key.secret},
@@ -174,7 +177,7 @@ class AliyunSts(AliyunApi):
         if call.account not in role["trusted"]:
             raise ApiError("NoPermission", "You are not authorized to do this action. You should be authorized by RAM.",
                            403)
-        duration = _duration("aliyun", params.get("DurationSeconds", 3600), ApiError(
+        duration = _duration(role, params.get("DurationSeconds", 3600), ApiError(
             "InvalidParameter.DurationSeconds", "The DurationSeconds is invalid.", 400))
         key = issue(state, "aliyun", role, duration, prefix="STS.")
         return 200, {"Credentials": {"AccessKeyId": key.key_id, "AccessKeySecret": key.secret,
@@ -212,7 +215,7 @@ class HuaweiAgency(HuaweiApi):
             raise ApiError("IAM.0004", "Could not find agency %s." % assume["agency_name"], 404, GATEWAY)
         if call.account not in role["trusted"]:
             raise ApiError("IAM.0003", "The caller may not assume agency %s." % role["agency_name"], 403, GATEWAY)
-        duration = _duration("huawei", assume.get("duration_seconds", 900),
+        duration = _duration(role, assume.get("duration_seconds", 900),
                              ApiError("IAM.0011", "Request parameter error: duration_seconds.", 400, GATEWAY))
         key = issue(state, "huawei", role, duration)
         return 201, {"credential": {"access": key.key_id, "secret": key.secret, "securitytoken": key.token,

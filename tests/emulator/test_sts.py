@@ -174,3 +174,15 @@ def test_unknown_regions_are_refused_as_each_cloud_documents(emu):
     assert info.value.code == "InvalidRegionId.NotFound" and info.value.status_code == 404
     # A seeded region that is on no list still works (ap-shanghai is on Tencent's; the seed may add others).
     assert sdk.tencent(emu, region="ap-shanghai").call_json("DescribeImages", {"Limit": 1})["Response"]["TotalCount"] >= 1
+
+
+def test_aliyun_duration_is_bounded_by_the_role_maximum(emu):
+    keys = account_keys(emu, "aliyun", 1)
+    provider = RamRoleArnCredentialsProvider(
+        credentials_provider=StaticAKCredentialsProvider(access_key_id=keys["access_key_id"],
+                                                         access_key_secret=keys["access_key_secret"]),
+        role_arn=ALIYUN_ROLE, role_session_name="emu-test", duration_seconds=3601,
+        sts_endpoint="http://" + emu.ports["aliyun"])
+    with pytest.raises(CredentialException) as info:
+        provider.get_credentials()
+    assert "InvalidParameter.DurationSeconds" in str(info.value)
