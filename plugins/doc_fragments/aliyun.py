@@ -62,6 +62,50 @@ options:
         after its first attempt, with jittered exponential backoff. Authentication and permission errors are never retried.
     type: int
     default: 6
+  assume_role:
+    description:
+      - Assume this RAM role with STS C(AssumeRole) (through the credentials SDK's RAM role ARN provider) before any
+        image call. The base credentials (O(access_key) and O(secret_key), O(profile), or the SDK's chain) sign only
+        the STS call; the role's temporary keys sign the image calls and are asked for again before they expire.
+      - When not given, C(ALIBABA_CLOUD_ROLE_ARN) and C(ALIBABA_CLOUD_ROLE_SESSION_NAME) are read, then
+        C(ALICLOUD_ASSUME_ROLE_ARN) and C(ALICLOUD_ASSUME_ROLE_SESSION_NAME).
+      - A role that cannot be assumed fails with C(auth_failed) or C(forbidden) before any image is touched.
+    type: dict
+    suboptions:
+      role_arn:
+        description: The role's ARN, for example C(acs:ram::100000000001:role/image-cleaner).
+        type: str
+      session_name:
+        description: The session name the STS call gives the role (default C(multicloud-images)).
+        type: str
+      duration:
+        description: Seconds the temporary keys live (900 to the role's maximum, at most 43200; default 3600).
+        type: int
+      external_id:
+        description: The external ID the role's trust policy asks for.
+        type: str
+      policy:
+        description: A policy (JSON) that narrows the role's permissions for this session.
+        type: str
+  profile:
+    description:
+      - Name of a profile of the aliyun CLI's C(~/.aliyun/config.json) (or, when that file does not exist, of
+        C(~/.alibabacloud/credentials)), read by the credentials SDK.
+      - Falls back to C(ALIBABA_CLOUD_PROFILE), then C(ALICLOUD_PROFILE). Give either a profile or O(access_key) and
+        O(secret_key), not both.
+    type: str
+  service_endpoints:
+    description:
+      - Endpoints of the other services a module calls, as C(host[:port]) or an C(http://) / C(https://) URL. Each
+        defaults to the service's public endpoint; O(endpoint) is never used for another service.
+    type: dict
+    suboptions:
+      sts:
+        description: STS, for O(assume_role) (default C(sts.aliyuncs.com)).
+        type: str
+      ess:
+        description: Auto Scaling (ESS).
+        type: str
 requirements:
   - alibabacloud-tea-openapi >= 0.4.0
 """

@@ -71,7 +71,47 @@ options:
       - IAM endpoint used to look up O(project_id) when it is not given, for example C(https://iam.myhuaweicloud.com).
       - Falls back to C(HUAWEICLOUD_SDK_IAM_ENDPOINT).
     type: str
+  assume_role:
+    description:
+      - Get temporary keys of this IAM agency (C(POST /v3.0/OS-CREDENTIAL/securitytokens), assume_role) before any
+        image call. The base keys O(access_key) and O(secret_key) sign only that call, at O(iam_endpoint) (default
+        C(https://iam.myhuaweicloud.com)); the agency's temporary keys sign the image calls and are asked for again
+        before they expire.
+      - When not given, C(HW_ASSUME_ROLE_AGENCY_NAME), C(HW_ASSUME_ROLE_DOMAIN_NAME) and C(HW_ASSUME_ROLE_DURATION) are read.
+      - An agency that cannot be assumed fails with C(auth_failed) or C(forbidden) before any image is touched.
+    type: dict
+    suboptions:
+      agency_name:
+        description: The agency's name.
+        type: str
+      domain_name:
+        description: The name of the account that owns the agency (or give O(assume_role.domain_id)).
+        type: str
+      domain_id:
+        description: The ID of the account that owns the agency.
+        type: str
+      duration:
+        description: Seconds the temporary keys live (900 to 86400; default 3600).
+        type: int
+  profile:
+    description:
+      - Not supported on Huawei Cloud, because KooCLI's C(~/.hcloud/config.json) has no documented format. Setting it, or
+        C(HW_PROFILE), fails before any call. Give O(access_key) and O(secret_key).
+    type: str
+  service_endpoints:
+    description:
+      - Endpoints of the other services a module calls, as C(host[:port]) or an C(http://) / C(https://) URL. Each
+        defaults to the service's public endpoint; O(endpoint) is never used for another service (IAM is O(iam_endpoint)).
+    type: dict
+    suboptions:
+      as:
+        description: Auto Scaling.
+        type: str
+      ecs:
+        description: Elastic Cloud Server.
+        type: str
 requirements:
   - huaweicloudsdkcore
   - huaweicloudsdkims
+  - huaweicloudsdkiam (only with O(assume_role))
 """

@@ -61,6 +61,52 @@ options:
         after its first attempt, with jittered exponential backoff. Authentication and permission errors are never retried.
     type: int
     default: 6
+  assume_role:
+    description:
+      - Assume this CAM role with STS C(AssumeRole) before any image call. The base credentials (O(access_key) and
+        O(secret_key), O(profile), or the SDK's chain) sign only the STS call; the role's temporary keys sign the image
+        calls and are asked for again before they expire.
+      - When not given, C(TENCENTCLOUD_ASSUME_ROLE_ARN), C(TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME) and
+        C(TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION) are read (the Terraform provider's names).
+      - A role that cannot be assumed fails with C(auth_failed) or C(forbidden) before any image is touched.
+    type: dict
+    suboptions:
+      role_arn:
+        description: The role's resource name, for example C(qcs::cam::uin/100000000001:roleName/image-cleaner).
+        type: str
+      session_name:
+        description: The session name the STS call gives the role (default C(multicloud-images)).
+        type: str
+      duration:
+        description: Seconds the temporary keys live (1 to 43200; default 7200).
+        type: int
+      external_id:
+        description: The external ID the role's trust policy asks for.
+        type: str
+      policy:
+        description: A policy (JSON) that narrows the role's permissions for this session.
+        type: str
+  profile:
+    description:
+      - Name of a tccli profile whose keys to use, read from C(~/.tccli/NAME.credential) (C(secretId), C(secretKey) and
+        C(token)).
+      - Falls back to C(TENCENTCLOUD_PROFILE). Give either a profile or O(access_key) and O(secret_key), not both.
+    type: str
+  service_endpoints:
+    description:
+      - Endpoints of the other services a module calls, as C(host[:port]) or an C(http://) / C(https://) URL. Each
+        defaults to the service's public endpoint; O(endpoint) is never used for another service.
+    type: dict
+    suboptions:
+      sts:
+        description: STS, for O(assume_role) (default C(sts.tencentcloudapi.com)).
+        type: str
+      as:
+        description: Auto Scaling.
+        type: str
+      cbs:
+        description: Cloud Block Storage.
+        type: str
 requirements:
   - tencentcloud-sdk-python-common
   - tencentcloud-sdk-python-cvm

@@ -21,6 +21,10 @@ from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
 SECRET_OPTIONS = ("secret_key", "security_token")
+# getaddrinfo's "no such name" (EAI_NONAME), as opposed to a DNS server that cannot be reached (EAI_AGAIN).
+UNKNOWN_HOST = re.compile(r"Name or service not known|nodename nor servname provided|\[Errno -2\]")
+# The session name of an assumed role when assume_role names none (the STS APIs ask for one).
+DEFAULT_SESSION_NAME = "multicloud-images"
 
 
 def parse_endpoint(endpoint, default_scheme="https"):
@@ -98,8 +102,53 @@ class ImageAdapter:
     env = {}
     extra_options = {}
     has_credential_chain = False
+    # assume_role: its keys (argument spec entries), each key's environment variables, the keys that must be set
+    # (the first one names the role), and each key's allowed range of values.
+    assume_role_options = {}
+    assume_role_env = {}
+    assume_role_required = ()
+    duration_range = (900, 43200)
+    role_arn_prefix = None  # how the cloud's role ARNs begin (checked before any call)
+    # service_endpoints: the services a module of this cloud may call besides the image API, and their defaults.
+    service_endpoint_names = ()
+    default_service_endpoints = {}
+    # Whether the profile option can name a profile of the cloud's CLI.
+    supports_profile = True
     # Options only this cloud's image module has (argument spec entries).
     delete_options = {}
+
+    @classmethod
+    def no_credentials_message(cls, tried=None):
+        """What was tried and what to set, in our words."""
+        env = cls.env
+        keys = "the variables %s and %s" % (" or ".join(env.get("access_key", [])), " or ".join(env.get("secret_key", [])))
+        if not cls.supports_profile:
+            return ("No %s credentials found. Tried: the options access_key and secret_key, %s. Set access_key and "
+                    "secret_key (or those variables)." % (cls.cloud, keys))
+        return ("No %s credentials found. Tried: the options access_key and secret_key, %s, the profile option (and %s)%s. "
+                "Set access_key and secret_key (or those variables), or profile."
+                % (cls.cloud, keys, " or ".join(env.get("profile", [])), (", " + tried) if tried else ""))
+
+    @classmethod
+    def check_assume_role(cls, role):
+        """The role settings with types and ranges checked (ConfigurationError otherwise)."""
+        role = dict(role)
+        for key in cls.assume_role_required:
+            if not role.get(key):
+                raise ConfigurationError("assume_role needs %s" % key)
+        if cls.role_arn_prefix and not str(role.get("role_arn")).startswith(cls.role_arn_prefix):
+            raise ConfigurationError("assume_role role_arn %r is not a role ARN of %s (one begins with %s)"
+                                     % (role.get("role_arn"), cls.cloud, cls.role_arn_prefix))
+        if role.get("duration") is not None:
+            try:
+                role["duration"] = int(role["duration"])
+            except (TypeError, ValueError):
+                raise ConfigurationError("assume_role duration must be a number of seconds, not %r" % (role["duration"],))
+            low, high = cls.duration_range
+            if not low <= role["duration"] <= high:
+                raise ConfigurationError("assume_role duration must be between %d and %d seconds on %s, not %d"
+                                         % (low, high, cls.cloud, role["duration"]))
+        return role
 
     def __init__(self, settings, policy=None, limiter=None):
         """``settings``: the resolved connection options (see base.connection_settings)."""
@@ -109,6 +158,8 @@ class ImageAdapter:
         self._local = threading.local()
         self.retry_count = 0
         self._count_lock = threading.Lock()
+        self._credentials_lock = threading.Lock()
+        self._credentials = None
 
     # -- ids -------------------------------------------------------------------------------
     @classmethod
@@ -157,6 +208,7 @@ class ImageAdapter:
                 error = self.translate(exc, action, image_id)
                 if error is None:
                     raise
+                self.name_region(error)
                 attempts.append(error)
                 raise error
 
@@ -170,6 +222,32 @@ class ImageAdapter:
     def _count_retry(self, error, attempt, delay):
         with self._count_lock:
             self.retry_count += 1
+
+    def name_region(self, error):
+        """A region the cloud does not know: say which one. The cloud's own code says so; without an endpoint
+        option, so does a default endpoint named after the region that DNS says does not exist (EAI_NONAME, not a
+        temporary DNS failure)."""
+        region = self.settings.get("region")
+        if region and repr(region) in (error.message or ""):
+            return  # named already
+        if error.category == INVALID_PARAMETER and "region" in (error.code or "").lower():
+            error.message = "region %r is not a %s region this API knows: check the region option (%s)" % (
+                region, self.cloud, error.message)
+        elif (error.code == "NetworkError" and not self.settings.get("endpoint") and region
+              and region in error.message and UNKNOWN_HOST.search(error.message)):
+            error.category, error.code = INVALID_PARAMETER, "UnknownRegion"
+            error.message = ("region %r is not a %s region: the endpoint named after it does not exist (%s)"
+                             % (region, self.cloud, error.message))
+
+    def credentials(self):
+        """The credentials every thread's client signs with, made once (``make_credentials``)."""
+        with self._credentials_lock:
+            if self._credentials is None:
+                self._credentials = self.make_credentials()
+            return self._credentials
+
+    def make_credentials(self):
+        raise NotImplementedError
 
     @staticmethod
     def network_error(exc, action, image_id=None):

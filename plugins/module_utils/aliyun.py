@@ -12,10 +12,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import logging
+import os
 import re
 
-from .adapter import ImageAdapter, iso_utc
-from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, UNKNOWN, classify
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .errors import (
+    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
+)
 
 # DescribeImages answers only Available images unless Status says otherwise, and lookups must see every state:
 # "ALL: All image statuses ... ALL cannot be used together with other status values" (exact case;
@@ -62,8 +67,21 @@ class AliyunAdapter(ImageAdapter):
         "secret_key": ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"],
         "security_token": ["ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"],
         "region": ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"],
+        "profile": ["ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"],
     }
     has_credential_chain = True
+    # STS AssumeRole (https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerole);
+    # the SDK's own variables first, then the Terraform provider's.
+    assume_role_options = {"role_arn": {"type": "str"}, "session_name": {"type": "str"}, "duration": {"type": "int"},
+                           "external_id": {"type": "str"}, "policy": {"type": "str"}}
+    assume_role_env = {"role_arn": ["ALIBABA_CLOUD_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_ARN"],
+                       "session_name": ["ALIBABA_CLOUD_ROLE_SESSION_NAME", "ALICLOUD_ASSUME_ROLE_SESSION_NAME"]}
+    assume_role_required = ("role_arn",)
+    # RoleArn: acs:ram::ACCOUNT:role/NAME, per the AssumeRole page.
+    role_arn_prefix = "acs:ram::"
+    duration_range = (900, 43200)
+    service_endpoint_names = ("sts", "ess")
+    default_service_endpoints = {"sts": "sts.aliyuncs.com"}
     # Options of aliyun_image only.
     delete_options = {"force": {"type": "bool", "default": False}}
 
@@ -82,19 +100,93 @@ class AliyunAdapter(ImageAdapter):
         timeout_ms = int((s.get("timeout") or 30) * 1000)
         config = Config(region_id=s["region"], endpoint=s["host"], protocol=s["scheme"],
                         connect_timeout=timeout_ms, read_timeout=timeout_ms)
-        if s.get("access_key"):
+        credential = self.credentials()
+        if credential is None:
             config.access_key_id = s["access_key"]
             config.access_key_secret = s["secret_key"]
             config.security_token = s.get("security_token")
         else:
-            # The SDK's default chain: environment, ~/.alibabacloud/credentials, ECS RAM role, OIDC.
-            from alibabacloud_credentials.client import Client as CredentialClient
-            config.credential = CredentialClient()
+            config.credential = credential
         if s.get("ca_path"):
             config.ca = s["ca_path"]
         self.runtime = runtime_options(ignore_ssl=not s.get("validate_certs", True), ca=s.get("ca_path"),
                                        connect_timeout=timeout_ms, read_timeout=timeout_ms)
         return Client(config)
+
+    def make_credentials(self):
+        """None for plain keys; else the SDK's credentials client over a profile, the chain or an assumed role,
+        asked once here so that missing credentials or a refused role fail at once, before any image call."""
+        from alibabacloud_credentials.client import Client as CredentialClient
+
+        s = self.settings
+        if s.get("access_key") and not s.get("assume_role"):
+            return None
+        provider = self._assumed(self._base_provider())
+        # Its refresh cache logs to stderr through a handler of its own, failures with the signed STS URL (base key id,
+        # token, signature) included (provider/refreshable.py): that logger stays off.
+        logging.getLogger("credentials").disabled = True
+        try:
+            provider.get_credentials()
+        except Exception as exc:  # the providers raise CredentialException or Tea's errors
+            raise self.credential_error(exc)
+        return CredentialClient(provider=provider)
+
+    def _base_provider(self):
+        from alibabacloud_credentials import provider as providers
+
+        s = self.settings
+        if s.get("access_key"):
+            if s.get("security_token"):
+                return providers.StaticSTSCredentialsProvider(
+                    access_key_id=s["access_key"], access_key_secret=s["secret_key"], security_token=s["security_token"])
+            return providers.StaticAKCredentialsProvider(access_key_id=s["access_key"], access_key_secret=s["secret_key"])
+        if s.get("profile"):
+            return profile_provider(s["profile"])
+        # The SDK's default chain: environment, ~/.aliyun/config.json, ~/.alibabacloud/credentials, ECS RAM role, OIDC.
+        return providers.DefaultCredentialsProvider()
+
+    def _assumed(self, base):
+        from alibabacloud_credentials import provider as providers
+        from alibabacloud_credentials.http import HttpOptions
+
+        s = self.settings
+        role = s.get("assume_role")
+        if not role:
+            return base
+        scheme, host = s["service_endpoints"]["sts"]
+        timeout_ms = int((s.get("timeout") or 30) * 1000)
+        provider = providers.RamRoleArnCredentialsProvider(
+            credentials_provider=base, role_arn=role["role_arn"],
+            role_session_name=role.get("session_name") or DEFAULT_SESSION_NAME,
+            duration_seconds=role.get("duration") or 3600, policy=role.get("policy"), external_id=role.get("external_id"),
+            # Tea's compose_url takes a host given with its scheme as the whole base URL (the provider sends https).
+            sts_endpoint=host if scheme == "https" else "%s://%s" % (scheme, host),
+            http_options=HttpOptions(connect_timeout=timeout_ms, read_timeout=timeout_ms))
+        # The provider has no CA option; Tea's do_action reads these runtime keys (Tea/core.py).
+        provider._runtime_options.update({"ca": s.get("ca_path"), "ignoreSSL": not s.get("validate_certs", True)})
+        return provider
+
+    def credential_error(self, exc):
+        """A provider's failure, in our words: a refused role, missing credentials, or the network."""
+        text = str(exc)
+        role = self.settings.get("assume_role")
+        if "ram_role_arn" in text:
+            match = re.search(r"result: (\{.*\})", text)
+            body = json.loads(match.group(1)) if match else {}
+            code = body.get("Code") or "AssumeRoleFailed"
+            category = classify(self.cloud, code)
+            if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
+                category = AUTH_FAILED
+            return CloudError(category, "could not assume role %s with the base credentials: %s"
+                              % (role["role_arn"], body.get("Message") or code), code=code,
+                              request_id=body.get("RequestId"))
+        if "Retry" in type(exc).__name__ or isinstance(exc, (IOError, OSError)):
+            # The provider's GET carries the base key id, signature and token in its query: never show it.
+            return self.network_error(re.sub(r"\?\S*", "?<query hidden>", text), "AssumeRole" if role else "credentials")
+        tried = ("profile %r (~/.aliyun/config.json, else ~/.alibabacloud/credentials)" % self.settings["profile"]
+                 if self.settings.get("profile") else
+                 "the SDK's chain (~/.aliyun/config.json, ~/.alibabacloud/credentials, an ECS RAM role)")
+        return CloudError(AUTH_FAILED, self.no_credentials_message(tried), code="NoCredentials")
 
     def translate(self, exc, action, image_id=None):
         from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
@@ -273,6 +365,19 @@ class AliyunAdapter(ImageAdapter):
                 return error.request_id
             raise
         return body.get("RequestId")
+
+
+def profile_provider(name):
+    """The SDK's provider for profile ``name`` of the aliyun CLI's ~/.aliyun/config.json, or else of
+    ~/.alibabacloud/credentials (the SDK's own file)."""
+    from alibabacloud_credentials import provider as providers
+
+    home = os.path.expanduser("~")
+    cli_file = os.path.join(home, ".aliyun", "config.json")
+    if os.path.isfile(cli_file):
+        return providers.CLIProfileCredentialsProvider(profile_name=name, profile_file=cli_file)
+    return providers.ProfileCredentialsProvider(profile_name=name, profile_file=os.path.join(
+        home, ".alibabacloud", "credentials"))
 
 
 def normalize(raw):

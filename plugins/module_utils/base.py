@@ -21,7 +21,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from .adapter import parse_endpoint, unique
 from .deletion import DeletionFailed, ImageDeletion
-from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, MALFORMED_ID, UNKNOWN
+from .errors import AUTH_FAILED, CloudError, ConfigurationError, MALFORMED_ID, UNKNOWN
 
 
 MAX_TIMEOUT = 86400
@@ -52,7 +52,106 @@ def auth_argument_spec(adapter_cls):
     }
     for name, extra in adapter_cls.extra_options.items():
         spec[name] = option(name, **dict(extra))
+    spec["assume_role"] = {"type": "dict", "options": dict((k, dict(v)) for k, v in adapter_cls.assume_role_options.items())}
+    spec["profile"] = option("profile", type="str")
+    spec["service_endpoints"] = {"type": "dict", "options": dict(
+        (name, {"type": "str"}) for name in adapter_cls.service_endpoint_names)}
     return spec
+
+
+def first_env(names):
+    """The value of the first of these environment variables that is set and not empty, or None."""
+    for name in names or ():
+        if os.environ.get(name, "").strip():
+            return os.environ[name].strip()
+    return None
+
+
+def either(names):
+    """Variable names for a message: A or B (or - when there are none)."""
+    return " or ".join(names) or "-"
+
+
+def credential_settings(adapter_cls, settings):
+    """Which credentials sign the calls (keys, a profile or the SDK's chain) and the role to assume with them."""
+    given = [k for k in ("access_key", "secret_key") if settings.get(k)]
+    check_key_pair(adapter_cls, settings, given)
+    check_profile(adapter_cls, settings, given)
+    if not given and not settings.get("profile") and not adapter_cls.has_credential_chain:
+        raise ConfigurationError(adapter_cls.no_credentials_message(), category=AUTH_FAILED)
+    return {"assume_role": assume_role_settings(adapter_cls, settings.get("assume_role"))}
+
+
+def check_key_pair(adapter_cls, settings, given):
+    """Both keys or neither; a token only with both."""
+    if len(given) != 1 and not (settings.get("security_token") and len(given) < 2):
+        return
+    env = adapter_cls.env
+    missing = [k for k in ("access_key", "secret_key") if not settings.get(k)]
+    raise ConfigurationError(
+        "Partial credentials: %s given but %s missing. Set both access_key and secret_key (environment: %s / %s)%s."
+        % (", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
+           " and ".join(missing), either(env.get("access_key")), either(env.get("secret_key")),
+           ", or neither to use a profile or the SDK's credential chain" if adapter_cls.has_credential_chain else ""),
+        category=AUTH_FAILED)
+
+
+def check_profile(adapter_cls, settings, given):
+    """A profile only where the cloud's CLI file is supported, and never beside keys."""
+    profile = settings.get("profile")
+    if not profile:
+        return
+    if os.sep in profile or "/" in profile or profile.startswith("."):
+        raise ConfigurationError("profile %r is not a profile name (no path separators, no leading dot)" % profile)
+    env = adapter_cls.env
+    keys = "access_key and secret_key (or %s / %s)" % (either(env.get("access_key")), either(env.get("secret_key")))
+    if not adapter_cls.supports_profile:
+        raise ConfigurationError("profile %r: %s CLI profiles are not supported (no documented credentials file "
+                                 "format): set %s instead" % (profile, adapter_cls.cloud, keys), category=AUTH_FAILED)
+    if given:
+        raise ConfigurationError("Both access keys and profile %r are set: give either %s, or profile (or %s)"
+                                 % (profile, keys, either(env.get("profile"))))
+
+
+def assume_role_settings(adapter_cls, given):
+    """The role to assume: the option's keys, else each key's environment variables (first set wins); None when no
+    role is named. Raises ConfigurationError for missing or out-of-range keys."""
+    given = dict((k, v) for k, v in (given or {}).items() if v not in (None, ""))
+    role = dict(given)
+    if not given:
+        for key, names in adapter_cls.assume_role_env.items():
+            value = first_env(names)
+            if value is not None:
+                role[key] = value
+    role_key = adapter_cls.assume_role_required[0]
+    if not role.get(role_key):
+        if given:
+            raise ConfigurationError("assume_role needs %s" % role_key)
+        return None  # a session name or duration in the environment names no role
+    return adapter_cls.check_assume_role(role)
+
+
+def endpoint_settings(adapter_cls, settings):
+    """(scheme, host) of the image API and of each other service the module calls."""
+    out = {}
+    endpoint = settings.get("endpoint") or adapter_cls.default_endpoint.format(region=settings["region"])
+    out["scheme"], out["host"] = parse_endpoint(endpoint)
+    out["service_endpoints"] = {}
+    for name, value in (settings.get("service_endpoints") or {}).items():
+        if isinstance(value, str) and value.strip():
+            out["service_endpoints"][name] = parse_endpoint(value.strip())
+    for name, default in adapter_cls.default_service_endpoints.items():
+        out["service_endpoints"].setdefault(name, parse_endpoint(default.format(region=settings["region"])))
+    return out
+
+
+def check_limits(settings):
+    if settings.get("timeout") is not None and not 0 < settings["timeout"] <= MAX_TIMEOUT:
+        raise ConfigurationError("timeout must be between 1 and %d seconds" % MAX_TIMEOUT)
+    if settings.get("ca_path") and not os.access(settings["ca_path"], os.R_OK):
+        raise ConfigurationError("ca_path %s is not a readable file" % settings["ca_path"])
+    if settings.get("retries") is not None and settings["retries"] < 0:
+        raise ConfigurationError("retries must be 0 or more")
 
 
 def quiet_sdk_loggers():
@@ -84,39 +183,15 @@ class CloudModule:
         """Plain connection settings for the adapter; raises ConfigurationError before any call."""
         p = self.params
         settings = dict((k, p.get(k)) for k in auth_argument_spec(self.adapter_cls))
-        for name in ("access_key", "secret_key", "security_token", "region", "endpoint", "ca_path"):
+        for name in ("access_key", "secret_key", "security_token", "region", "endpoint", "ca_path", "profile"):
             if isinstance(settings.get(name), str):
                 settings[name] = settings[name].strip() or None
         if not settings.get("region"):
             raise ConfigurationError("region is required: set the region option or %s"
                                      % " / ".join(self.adapter_cls.env.get("region", [])))
-        given = [k for k in ("access_key", "secret_key") if settings.get(k)]
-        if len(given) == 1 or (settings.get("security_token") and len(given) < 2):
-            missing = [k for k in ("access_key", "secret_key") if not settings.get(k)]
-            raise ConfigurationError(
-                "Partial credentials: %s given but %s missing. Set both access_key and secret_key "
-                "(environment: %s / %s), or neither to use %s."
-                % (", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
-                   " and ".join(missing),
-                   " or ".join(self.adapter_cls.env.get("access_key", [])),
-                   " or ".join(self.adapter_cls.env.get("secret_key", [])),
-                   "the SDK's credential chain" if self.adapter_cls.has_credential_chain else "other credentials"))
-        if not given and not self.adapter_cls.has_credential_chain:
-            raise ConfigurationError(
-                "No credentials: set access_key and secret_key (environment: %s and %s)."
-                % (" or ".join(self.adapter_cls.env.get("access_key", [])),
-                   " or ".join(self.adapter_cls.env.get("secret_key", []))))
-        if settings.get("endpoint"):
-            settings["scheme"], settings["host"] = parse_endpoint(settings["endpoint"])
-        else:
-            settings["scheme"], settings["host"] = parse_endpoint(
-                self.adapter_cls.default_endpoint.format(region=settings["region"]))
-        if settings.get("timeout") is not None and not 0 < settings["timeout"] <= MAX_TIMEOUT:
-            raise ConfigurationError("timeout must be between 1 and %d seconds" % MAX_TIMEOUT)
-        if settings.get("ca_path") and not os.access(settings["ca_path"], os.R_OK):
-            raise ConfigurationError("ca_path %s is not a readable file" % settings["ca_path"])
-        if settings.get("retries") is not None and settings["retries"] < 0:
-            raise ConfigurationError("retries must be 0 or more")
+        settings.update(credential_settings(self.adapter_cls, settings))
+        settings.update(endpoint_settings(self.adapter_cls, settings))
+        check_limits(settings)
         if not settings.get("validate_certs") and settings["scheme"] == "https":
             self.module.warn("validate_certs is false: the %s endpoint's TLS certificate is not checked."
                              % self.adapter_cls.cloud)
@@ -149,7 +224,7 @@ class CloudModule:
             self.settings = self.connection_settings()
             result = self.run()
         except ConfigurationError as error:
-            self.module.fail_json(msg=str(error), error=CloudError(INVALID_PARAMETER, str(error)).as_dict(),
+            self.module.fail_json(msg=str(error), error=CloudError(error.category, str(error)).as_dict(),
                                   **self.failure_defaults())
         except DeletionFailed as failure:
             result = dict(failure.result)

@@ -53,7 +53,7 @@ ADVICE = {
     BUSY: "wait for the running copy, import, export or creation to finish (or cancel it), then run again",
     INVALID_STATE: "wait until the image is in a deletable state, then run again",
     THROTTLED: "the API kept throttling; lower max_concurrency or rate_limit, or raise retries",
-    AUTH_FAILED: "check access_key, secret_key and security_token (an expired STS token fails this way)",
+    AUTH_FAILED: "check access_key, secret_key and security_token (an expired STS token fails this way), profile and assume_role",
     FORBIDDEN: "the credentials lack permission for this image or action: check the account's policies",
     LIMIT_EXCEEDED: "send fewer ids per call (lower batch_size)",
     INVALID_PARAMETER: "check the module options",
@@ -88,6 +88,8 @@ TENCENT_CODES = {
     "ServerNetworkError": TRANSIENT,
     "InvalidParameter*": INVALID_PARAMETER,
     "MissingParameter*": INVALID_PARAMETER,
+    "InvalidRegion*": INVALID_PARAMETER,
+    "UnsupportedRegion": INVALID_PARAMETER,
     "UnsupportedOperation*": INVALID_STATE,
 }
 
@@ -232,4 +234,9 @@ class CloudError(Exception):
 
 
 class ConfigurationError(Exception):
-    """Bad options or environment, found before any API call."""
+    """Bad options or environment, found before any API call; ``category``: invalid_parameter, or auth_failed when
+    no credentials can be found."""
+
+    def __init__(self, message, category=INVALID_PARAMETER):
+        super(ConfigurationError, self).__init__(message)
+        self.category = category

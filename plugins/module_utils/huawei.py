@@ -14,8 +14,8 @@ import warnings
 
 from .adapter import ImageAdapter, iso_utc, unique
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC, SHARED, UNKNOWN,
-    classify,
+    AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC,
+    SHARED, TRANSIENT, UNKNOWN, classify,
 )
 
 # Glance image statuses.
@@ -57,7 +57,18 @@ class HuaweiAdapter(ImageAdapter):
         "region": ["HUAWEICLOUD_SDK_REGION", "HW_REGION_NAME"],
         "project_id": ["HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"],
         "iam_endpoint": ["HUAWEICLOUD_SDK_IAM_ENDPOINT"],
+        "profile": ["HW_PROFILE"],
     }
+    # IAM CreateTemporaryAccessKeyByAgency (https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html).
+    assume_role_options = {"agency_name": {"type": "str"}, "domain_name": {"type": "str"},
+                           "domain_id": {"type": "str"}, "duration": {"type": "int"}}
+    assume_role_env = {"agency_name": ["HW_ASSUME_ROLE_AGENCY_NAME"], "domain_name": ["HW_ASSUME_ROLE_DOMAIN_NAME"],
+                       "duration": ["HW_ASSUME_ROLE_DURATION"]}
+    assume_role_required = ("agency_name",)
+    duration_range = (900, 86400)
+    service_endpoint_names = ("as", "ecs")
+    # KooCLI's ~/.hcloud/config.json has no documented format, and the SDK's credentials file has no named profiles.
+    supports_profile = False
     extra_options = {"project_id": {"type": "str"}, "iam_endpoint": {"type": "str"}}
     # With empty ak/sk the SDK asks the instance metadata service: never let that happen by accident.
     has_credential_chain = False
@@ -65,25 +76,12 @@ class HuaweiAdapter(ImageAdapter):
     delete_options = {"delete_backups": {"type": "bool", "default": False}}
 
     def build_client(self):
-        from huaweicloudsdkcore.auth.credentials import BasicCredentials
-        from huaweicloudsdkcore.http.http_config import HttpConfig
         from huaweicloudsdkcore.http.http_handler import HttpHandler
         from huaweicloudsdkims.v2 import ImsClient
 
         s = self.settings
-        config = HttpConfig.get_default_config()
-        config.ignore_ssl_verification = not s.get("validate_certs", True)
-        if s.get("ca_path"):
-            config.ssl_ca_cert = s["ca_path"]
-        timeout = s.get("timeout") or 30
-        config.timeout = (timeout, timeout)
-        # The SDK retries 429 itself with no backoff (HttpConfig.retry_times): our retry policy does it instead.
-        config.retry_times = 0
-        credentials = BasicCredentials(s["access_key"], s["secret_key"], s.get("project_id"))
-        if s.get("security_token"):
-            credentials = credentials.with_security_token(s["security_token"])
-        if s.get("iam_endpoint"):
-            credentials = credentials.with_iam_endpoint(s["iam_endpoint"])
+        config = self.http_config()
+        credentials = self.credentials()
         # X-Request-Id is a response header only: keep the last one per thread for request_ids.
         handler = HttpHandler().add_response_handler(self._remember_request_id)
         client = ImsClient.new_builder().with_http_config(config).with_credentials(credentials) \
@@ -95,6 +93,43 @@ class HuaweiAdapter(ImageAdapter):
             client.with_credentials(credentials)
         self.project_id = credentials.project_id
         return client
+
+    @classmethod
+    def check_assume_role(cls, role):
+        role = super(HuaweiAdapter, cls).check_assume_role(role)
+        if not role.get("domain_name") and not role.get("domain_id"):
+            raise ConfigurationError("assume_role needs domain_name or domain_id: the account that owns agency %s"
+                                     % role["agency_name"])
+        return role
+
+    def make_credentials(self):
+        """The base keys, or temporary keys of the agency that the SDK refreshes before they expire."""
+        from huaweicloudsdkcore.auth.credentials import BasicCredentials
+
+        s = self.settings
+        role = s.get("assume_role")
+        if not role:
+            credentials = BasicCredentials(s["access_key"], s["secret_key"], s.get("project_id"))
+            credentials.with_security_token(s.get("security_token"))
+        else:
+            credentials = agency_credentials(self, role)
+        if s.get("iam_endpoint"):
+            credentials = credentials.with_iam_endpoint(s["iam_endpoint"])
+        return credentials
+
+    def http_config(self):
+        from huaweicloudsdkcore.http.http_config import HttpConfig
+
+        s = self.settings
+        config = HttpConfig.get_default_config()
+        config.ignore_ssl_verification = not s.get("validate_certs", True)
+        if s.get("ca_path"):
+            config.ssl_ca_cert = s["ca_path"]
+        timeout = s.get("timeout") or 30
+        config.timeout = (timeout, timeout)
+        # The SDK retries 429 itself with no backoff (HttpConfig.retry_times): our retry policy does it instead.
+        config.retry_times = 0
+        return config
 
     def invoke(self, action, func, image_id=None, mutating=False, deletes=False):
         # The SDK marks its native OpenStack (glance_*) methods deprecated; this collection uses exactly that API.
@@ -153,6 +188,11 @@ class HuaweiAdapter(ImageAdapter):
             return self.network_error(exc.error_msg, action, image_id)
         if isinstance(exc, exceptions.SdkException):
             message = str(exc.error_msg)
+            if "confirm that the project exists" in message.lower():
+                # The SDK's words when IAM lists no project of that name (an IAM error is wrapped otherwise).
+                return CloudError(INVALID_PARAMETER, "region %r: IAM knows no project of that name in this account: "
+                                  "check the region option (or set project_id)" % self.settings["region"],
+                                  code="UnknownRegion")
             if "project id" in message.lower():
                 return CloudError(AUTH_FAILED, "could not find the project of region %s through IAM: set "
                                   "project_id (or HUAWEICLOUD_SDK_PROJECT_ID), or iam_endpoint (%s)"
@@ -379,3 +419,46 @@ def normalize(raw, project_id=None):
         "protected": raw.get("protected"),
         "description": raw.get("__description"),
     }
+
+
+IAM_ENDPOINT = "https://iam.myhuaweicloud.com"
+
+
+def agency_credentials(adapter, role):
+    """BasicCredentials whose keys come from IAM CreateTemporaryAccessKeyByAgency (huaweicloudsdkiam), called with
+    the base keys through the SDK core's own STS hook (sts_accessor), which asks again before the keys expire."""
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.auth.internal import StsAccessor
+    from huaweicloudsdkcore.exceptions import exceptions
+    from huaweicloudsdkiam.v3 import IamClient, model
+
+    s = adapter.settings
+    base = BasicCredentials(s["access_key"], s["secret_key"]).with_security_token(s.get("security_token"))
+    iam = IamClient.new_builder().with_http_config(adapter.http_config()).with_credentials(base) \
+        .with_endpoints([s.get("iam_endpoint") or IAM_ENDPOINT]).build()
+    duration = role.get("duration") or 3600
+
+    class AgencyAccessor(StsAccessor):
+        def get_credential(self, *args, **kwargs):
+            assume = model.IdentityAssumerole(agency_name=role["agency_name"], domain_id=role.get("domain_id"),
+                                              domain_name=role.get("domain_name"), duration_seconds=duration)
+            body = model.CreateTemporaryAccessKeyByAgencyRequestBody(auth=model.AgencyAuth(
+                identity=model.AgencyAuthIdentity(methods=["assume_role"], assume_role=assume)))
+            try:
+                answer = iam.create_temporary_access_key_by_agency(
+                    model.CreateTemporaryAccessKeyByAgencyRequest(body=body))
+            except exceptions.ServiceResponseException as exc:
+                category = classify("huawei", exc.error_code, exc.status_code)
+                if category not in (FORBIDDEN, TRANSIENT):
+                    category = AUTH_FAILED
+                raise CloudError(category, "could not assume agency %s of %s with the base credentials: %s"
+                                 % (role["agency_name"], role.get("domain_name") or role.get("domain_id"),
+                                    exc.error_msg or exc.status_code), code=exc.error_code or str(exc.status_code),
+                                 request_id=exc.request_id, http_status=exc.status_code)
+            return self._process_credential(answer.to_json_object())
+
+    credentials = BasicCredentials(project_id=s.get("project_id"))
+    # Ask again a tenth of the keys' life before they expire (the SDK's default, 40 minutes, exceeds the shortest).
+    credentials._DEFAULT_EXPIRATION_THRESHOLD_SECONDS = duration / 10.0
+    credentials.sts_accessor = AgencyAccessor()
+    return credentials

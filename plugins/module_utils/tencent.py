@@ -7,10 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import os
 import re
 
-from .adapter import ImageAdapter, iso_utc
-from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, UNKNOWN, classify
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, THROTTLED, TRANSIENT, UNKNOWN, classify
 
 # Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
 # IMPORTFAILED. USING is named only by the DeleteImages page. DELETING is documented nowhere: it is read as "going"
@@ -42,40 +44,71 @@ class TencentAdapter(ImageAdapter):
         "secret_key": ["TENCENTCLOUD_SECRET_KEY"],
         "security_token": ["TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_TOKEN"],
         "region": ["TENCENTCLOUD_REGION"],
+        "profile": ["TENCENTCLOUD_PROFILE"],
     }
     has_credential_chain = True
+    # STS AssumeRole (https://www.tencentcloud.com/document/api/1150/49354); variables as the Terraform provider's.
+    assume_role_options = {"role_arn": {"type": "str"}, "session_name": {"type": "str"}, "duration": {"type": "int"},
+                           "external_id": {"type": "str"}, "policy": {"type": "str"}}
+    assume_role_env = {"role_arn": ["TENCENTCLOUD_ASSUME_ROLE_ARN"],
+                       "session_name": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"],
+                       "duration": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"]}
+    assume_role_required = ("role_arn",)
+    # RoleArn: qcs::cam::uin/ACCOUNT:roleName/NAME (or :role/ID), per the AssumeRole page.
+    role_arn_prefix = "qcs::cam::uin/"
+    duration_range = (1, 43200)
+    service_endpoint_names = ("sts", "as", "cbs")
+    default_service_endpoints = {"sts": "sts.tencentcloudapi.com"}
     # Options of tencent_image only.
     delete_options = {"delete_snapshots": {"type": "bool", "default": False},
                       "batch_size": {"type": "int", "default": 50}}
 
     def build_client(self):
-        from tencentcloud.common import credential
-        from tencentcloud.common.profile.client_profile import ClientProfile
-        from tencentcloud.common.profile.http_profile import HttpProfile
         from tencentcloud.cvm.v20170312.cvm_client import CvmClient
 
         s = self.settings
-        if s.get("access_key"):
-            cred = credential.Credential(s["access_key"], s["secret_key"], s.get("security_token"))
-        else:
-            # The SDK's chain: environment, ~/.tencentcloud/credentials, CVM role, TKE OIDC.
-            cred = self._chain_credentials(credential)
+        return CvmClient(self.credentials(), s["region"], self.client_profile(s["scheme"], s["host"]))
+
+    def client_profile(self, scheme, host):
+        from tencentcloud.common.profile.client_profile import ClientProfile
+        from tencentcloud.common.profile.http_profile import HttpProfile
+
+        s = self.settings
         if not s.get("validate_certs", True):
             certification = False
         else:
             certification = s.get("ca_path") or None
         # protocol must be given to the constructor: setting .protocol later still sends https.
-        profile = HttpProfile(protocol=s["scheme"], endpoint=s["host"], reqTimeout=s.get("timeout") or 30,
+        profile = HttpProfile(protocol=scheme, endpoint=host, reqTimeout=s.get("timeout") or 30,
                               certification=certification)
-        return CvmClient(cred, s["region"], ClientProfile(httpProfile=profile, language="en-US"))
+        return ClientProfile(httpProfile=profile, language="en-US")
 
-    def _chain_credentials(self, credential):
+    def make_credentials(self):
+        """Base keys, or a role's refreshing temporary keys."""
+        return self._assumed(self._base_credentials())
+
+    def _base_credentials(self):
+        from tencentcloud.common import credential
+
+        s = self.settings
+        if s.get("access_key"):
+            return credential.Credential(s["access_key"], s["secret_key"], s.get("security_token"))
+        if s.get("profile"):
+            keys = read_tccli_profile(s["profile"])
+            return credential.Credential(keys["secretId"], keys["secretKey"], keys.get("token") or None)
+        # The SDK's chain: environment, ~/.tencentcloud/credentials, CVM role, TKE OIDC.
         try:
             return credential.DefaultCredentialProvider().get_credentials()
-        except Exception as exc:
-            raise CloudError(AUTH_FAILED, "no credentials found: set access_key and secret_key "
-                             "(TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY), a ~/.tencentcloud/credentials "
-                             "profile or a CVM role (%s)" % getattr(exc, "message", exc), code="NoCredentials")
+        except Exception:  # the SDK names each provider's internals; we say what to set instead
+            raise CloudError(AUTH_FAILED, self.no_credentials_message(
+                "the SDK's chain (~/.tencentcloud/credentials, a CVM role, a TKE OIDC role)"), code="NoCredentials")
+
+    def _assumed(self, base):
+        role = self.settings.get("assume_role")
+        if not role:
+            return base
+        scheme, host = self.settings["service_endpoints"]["sts"]
+        return assumed_role_credential(base, role, self.client_profile(scheme, host))
 
     def translate(self, exc, action, image_id=None):
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -224,3 +257,56 @@ def normalize(raw):
         "image_source": raw.get("ImageSource"),
         "description": raw.get("ImageDescription"),
     }
+
+
+def read_tccli_profile(name):
+    """secretId, secretKey (and token) of tccli's ``~/.tccli/NAME.credential`` (JSON, as ``tccli configure`` writes it)."""
+    path = os.path.join(os.path.expanduser("~"), ".tccli", "%s.credential" % name)
+    try:
+        with open(path) as handle:
+            keys = json.load(handle)
+    except (IOError, OSError, ValueError) as exc:
+        raise CloudError(AUTH_FAILED, "profile %r: cannot read %s (%s): run tccli configure --profile %s, or set "
+                         "access_key and secret_key" % (name, path, type(exc).__name__, name), code="NoCredentials")
+    if not isinstance(keys, dict) or not keys.get("secretId") or not keys.get("secretKey"):
+        raise CloudError(AUTH_FAILED, "profile %r: %s holds no secretId and secretKey" % (name, path),
+                         code="NoCredentials")
+    return keys
+
+
+def assumed_role_credential(base, role, client_profile):
+    """The SDK's STSAssumeRoleCredential (its refresh and lock), with the STS call made through the SDK's
+    CommonClient on our endpoint, scheme, CA and timeout (the SDK's own always uses https and the system CAs),
+    signed by ``base``, with ExternalId and Policy when given."""
+    from tencentcloud.common.common_client import CommonClient
+    from tencentcloud.common.credential import STSAssumeRoleCredential
+    from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+    class AssumedRoleCredential(STSAssumeRoleCredential):
+        def get_sts_tmp_role_arn(self):
+            client = CommonClient(credential=base, region=self._region, version=self._version, service=self._service,
+                                  profile=client_profile)
+            params = {"RoleArn": self._role_arn, "RoleSessionName": self._role_session_name,
+                      "DurationSeconds": self._duration_seconds}
+            params.update(dict((name, role[key]) for key, name in (("external_id", "ExternalId"), ("policy", "Policy"))
+                               if role.get(key)))
+            try:
+                answer = client.call_json("AssumeRole", params)["Response"]
+            except TencentCloudSDKException as exc:
+                raise role_error(role["role_arn"], exc.code, exc.message, exc.requestId)
+            keys = answer["Credentials"]
+            self._token, self._tmp_secret_id, self._tmp_secret_key = keys["Token"], keys["TmpSecretId"], keys["TmpSecretKey"]
+            # As the SDK's own: ask again once a tenth of the keys' life has passed.
+            self._expired_time = answer["ExpiredTime"] - self._duration_seconds * 0.9
+
+    return AssumedRoleCredential(None, None, role["role_arn"], role.get("session_name") or DEFAULT_SESSION_NAME,
+                                 role.get("duration") or 7200)
+
+
+def role_error(role_arn, code, message, request_id):
+    """A refused AssumeRole: forbidden when the base identity may not assume the role, else auth_failed."""
+    category = classify("tencent", code)
+    if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
+        category = AUTH_FAILED
+    return CloudError(category, "could not assume role %s with the base credentials: %s" % (role_arn, message),
+                      code=code, request_id=request_id)

@@ -66,6 +66,7 @@ class Call:
     mutations: list = field(default_factory=list)  # mutate faults applied around this call
     leaks: list = field(default_factory=list)  # leak-watch hits: [{cloud, label, where}]
     generation: int = 0  # the journal's generation when the call came in (see Journal.clear)
+    key_id: Optional[str] = None  # the access key id the request names (signing.key_id_of), not a secret
 
 
 def as_bool(value, name):

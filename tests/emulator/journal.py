@@ -39,7 +39,7 @@ class Journal:
             "dry_run": call.dry_run, "mutating": call.mutating, "status": status, "code": code,
             "request_id": call.request_id, "fault": call.fault, "image_ids": list(call.image_ids),
             "sent_headers": call.sent_headers, "tls": call.tls, "applied": call.applied,
-            "mutations": list(call.mutations), "leaks": list(call.leaks),
+            "mutations": list(call.mutations), "leaks": list(call.leaks), "key_id": call.key_id,
         }
         with self._lock:
             self._seq += 1

@@ -101,7 +101,7 @@ def check_config(config, base=None):
 def normalize(seed):
     """Return {config, accounts, images} with every default filled in and every value checked."""
     seed = seed or {}
-    unknown = set(seed) - {"config", "accounts", "images"}
+    unknown = set(seed) - {"config", "accounts", "images", "roles"}
     if unknown:
         raise SeedError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
     accounts = [normalize_account(raw) for raw in seed.get("accounts") or []]
@@ -111,7 +111,10 @@ def normalize(seed):
         if cloud not in CLOUDS:
             raise SeedError("unknown cloud %r in images" % cloud)
         images[cloud] = [normalize_image(cloud, raw, default_account) for raw in raws or []]
-    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images}
+    from .sts import normalize_roles
+
+    roles = normalize_roles(seed.get("roles"), {account["id"] for account in accounts})
+    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images, "roles": roles}
 
 
 def normalize_account(raw):

@@ -8,13 +8,13 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import control
+from . import control, sts
 from .aliyun import AliyunApi
 from .api import ApiError, Call, Request, Response
 from .faults import FaultBook
 from .huawei import HuaweiApi
 from .journal import Journal, redact_headers
-from .signing import NonceBook
+from .signing import NonceBook, key_id_of
 from .state import State
 from .tencent import TencentApi
 from .tls import TlsStats, server_context
@@ -55,6 +55,7 @@ class App:
         call = Call(front.cloud, request.method, request.path, request_id=front.new_request_id())
         call.generation = self.journal.generation
         call.sent_headers = redact_headers(request.headers)
+        call.key_id = key_id_of(request)
         call.tls = bool(getattr(request, "tls", False))
         call.leaks = self.watch.scan(front.cloud, request)
         code = None
@@ -62,6 +63,7 @@ class App:
         try:
             front.parse(request, call)
             front.authenticate(self, request, call)
+            sts.check_region(self.state, front.cloud, call.region if call.action != "AssumeRole" else None)
             fault, mutations = self.faults.fire(call)
             if fault is not None:
                 call.fault = fault.kind
@@ -239,7 +241,7 @@ def start(app, host="127.0.0.1", ports=None, tls_paths=None):
             if name == "control":
                 attrs["answer"] = lambda self, r: control.handle(self.app, r)
             else:
-                attrs["answer"] = lambda self, r, f=FRONTS[cloud](): self.app.handle(f, r)
+                attrs["answer"] = lambda self, r, f=FRONTS[cloud](), c=cloud: self.app.handle(sts.route(c, r) or f, r)
             server_cls = _Server
             if name.endswith("_https"):
                 attrs["tls_name"] = name

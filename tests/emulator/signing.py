@@ -1,9 +1,11 @@
-"""Signature verifiers for TC3-HMAC-SHA256 (Tencent), ACS3-HMAC-SHA256 (Alibaba), SDK-HMAC-SHA256 (Huawei).
+"""Signature verifiers for TC3-HMAC-SHA256 (Tencent), ACS3-HMAC-SHA256 and the RPC HMAC-SHA1 query signature
+(Alibaba; the latter for STS, as its credentials provider sends it), SDK-HMAC-SHA256 (Huawei).
 
 Each verifier returns the caller's Key or raises AuthFailure with a cloud-neutral `kind`; the cloud
 front ends map kinds to their own error codes. `on_key` is called as soon as the key is known, so the
 journal can name the account even when the signature is wrong.
 """
+import base64
 import calendar
 import hashlib
 import hmac
@@ -71,7 +73,7 @@ TC3_RE = re.compile(r"^TC3-HMAC-SHA256 Credential=([^/\s]+)/(\d{4}-\d{2}-\d{2})/
                     r"SignedHeaders=([a-z0-9;\-]+),\s*Signature=([0-9a-fA-F]{64})$")
 
 
-def verify_tc3(request, find_key, max_skew, on_key=lambda key: None):
+def verify_tc3(request, find_key, max_skew, on_key=lambda key: None, service_name="cvm"):
     match = TC3_RE.match(request.header("Authorization", ""))
     if not match:
         raise AuthFailure("malformed", "the Authorization header is missing or is not TC3-HMAC-SHA256")
@@ -88,7 +90,7 @@ def verify_tc3(request, find_key, max_skew, on_key=lambda key: None):
     except ValueError:
         raise AuthFailure("malformed", "X-TC-Timestamp is missing or not an integer")
     _check_skew(timestamp, max_skew)
-    if date != time.strftime("%Y-%m-%d", time.gmtime(timestamp)) or service != "cvm":
+    if date != time.strftime("%Y-%m-%d", time.gmtime(timestamp)) or service != service_name:
         raise AuthFailure("signature", "the credential scope does not match the timestamp or the service")
     payload = request.body if request.method == "POST" else b""
     if request.header("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD":
@@ -127,6 +129,20 @@ class NonceBook:
             return True
 
 
+def _acs_key(find_key, key_id, stamp, max_skew, on_key):
+    """Alibaba's checks before the signature itself: the key exists, the UTC time stamp is well formed and recent."""
+    key = find_key(key_id)
+    if key is None:
+        raise AuthFailure("unknown_key", "Specified access key is not found.")
+    on_key(key)
+    try:
+        timestamp = calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        raise AuthFailure("bad_date", "Specified time stamp or date value is not well formatted.")
+    _check_skew(timestamp, max_skew)
+    return key
+
+
 def verify_acs3(request, find_key, max_skew, nonces, on_key=lambda key: None):
     match = ACS3_RE.match(request.header("Authorization", ""))
     if not match:
@@ -136,15 +152,7 @@ def verify_acs3(request, find_key, max_skew, nonces, on_key=lambda key: None):
     for needed in ("host", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce"):
         if needed not in signed_list:
             raise AuthFailure("malformed", "SignedHeaders must include %s" % needed)
-    key = find_key(key_id)
-    if key is None:
-        raise AuthFailure("unknown_key", "Specified access key is not found.")
-    on_key(key)
-    try:
-        timestamp = calendar.timegm(time.strptime(request.header("x-acs-date", ""), "%Y-%m-%dT%H:%M:%SZ"))
-    except ValueError:
-        raise AuthFailure("bad_date", "Specified time stamp or date value is not well formatted.")
-    _check_skew(timestamp, max_skew)
+    key = _acs_key(find_key, key_id, request.header("x-acs-date", ""), max_skew, on_key)
     content_hash = request.header("x-acs-content-sha256", "")
     if content_hash != _sha256(request.body):
         raise AuthFailure("signature", "x-acs-content-sha256 does not match the request body")
@@ -196,3 +204,38 @@ def verify_sdk_hmac(request, find_key, max_skew, on_key=lambda key: None):
     _check_signature(_hmac(key.secret.encode(), to_sign).hexdigest(), signature)
     check_token(key, request.header("X-Security-Token"))
     return key
+
+
+def rpc_encode(text):
+    """RFC 3986 percent-encoding, as the RPC signature document asks (space %20, * %2A, ~ kept)."""
+    return quote(text, safe="~")
+
+
+def verify_rpc_hmac_sha1(request, find_key, max_skew, nonces, on_key=lambda key: None):
+    """The RPC (v1) signature in the query: https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism."""
+    pairs = parse_qsl(request.query, keep_blank_values=True)
+    params = dict(pairs)
+    if params.get("SignatureMethod") != "HMAC-SHA1" or params.get("SignatureVersion") != "1.0" or "Signature" not in params:
+        raise AuthFailure("malformed", "SignatureMethod HMAC-SHA1, SignatureVersion 1.0 and Signature are required")
+    key = _acs_key(find_key, params.get("AccessKeyId", ""), params.get("Timestamp", ""), max_skew, on_key)
+    canonical = "&".join("%s=%s" % (rpc_encode(k), rpc_encode(v)) for k, v in sorted(pairs) if k != "Signature")
+    to_sign = "%s&%s&%s" % (request.method, rpc_encode("/"), rpc_encode(canonical))
+    expected = base64.b64encode(hmac.new((key.secret + "&").encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
+    if not hmac.compare_digest(expected, params["Signature"]):
+        raise AuthFailure("signature", "the request signature does not match the one the server calculated")
+    check_token(key, params.get("SecurityToken"))
+    if not nonces.use(params.get("SignatureNonce", "")):
+        raise AuthFailure("nonce", "Specified signature nonce was used already.")
+    return key
+
+
+KEY_ID_RE = re.compile(r"(?:Credential|Access)=([^/,\s]+)")
+
+
+def key_id_of(request):
+    """The access key id a request names (Authorization header, or the query of a signed GET), or None."""
+    match = KEY_ID_RE.search(request.header("Authorization", "") or "")
+    if match:
+        return match.group(1)
+    query = dict(parse_qsl(request.query or "", keep_blank_values=True))
+    return query.get("AccessKeyId") or query.get("SecretId")
