@@ -120,7 +120,8 @@ class CloudModule:
         if not settings.get("validate_certs") and settings["scheme"] == "https":
             self.module.warn("validate_certs is false: the %s endpoint's TLS certificate is not checked."
                              % self.adapter_cls.cloud)
-        settings["rate_limit"] = p.get("rate_limit") or self.adapter_cls.default_rate_limit
+        # None when the user set none: the adapter then starts at its default and adapts (retry.RateLimiter).
+        settings["rate_limit"] = p.get("rate_limit")
         return settings
 
     @property
