@@ -72,9 +72,11 @@ class RateLimiter:
       (the rate that was really sent). At most once per rate: a throttle answer to a call sent before the last
       cut (its ticket is older) says nothing about the new rate, so a burst of throttles from calls already in
       flight halves it once, not once per call.
-    - ``succeeded(ticket)``: the rate grows back, step by step per successful call, on a cubic curve in the
-      number of successes since the last cut: fast at first, flat near the rate that was throttled (``RECOVERY``
-      calls after the cut), then probing above it, slowly at first.
+    - ``succeeded(ticket)``: the rate grows, step by step per successful call. Before the first throttle nothing is
+      known of the quota: each success multiplies the rate by ``1 + 1/SLOW_START`` (it doubles in about 22 calls).
+      After a cut it grows back on a cubic curve in the number of successes since the cut: fast at first, flat near
+      the rate that was throttled (``RECOVERY`` calls after the cut), then probing above it, slowly at first (1.5 times
+      that rate after ``PROBE * RECOVERY`` more calls).
 
     ``ceiling`` (a user's rate_limit or a limit the cloud documents) is never passed; without one the rate may
     grow past the start, but never beyond twice the measured send rate (which the calls in flight, at most
@@ -83,6 +85,8 @@ class RateLimiter:
     """
 
     RECOVERY = 40  # successful calls from a cut back to the rate that was throttled
+    PROBE = 4  # probing above the rate that was throttled is this many times slower than the recovery to it
+    SLOW_START = 32  # before the first throttle, each success adds 1/SLOW_START of the rate
     MIN_RATE = 0.5  # calls per second the rate never halves below
     WINDOW = 16  # recent sends the measured send rate is taken over
 
@@ -99,8 +103,8 @@ class RateLimiter:
         self.updated = clock()
         self.lock = threading.Lock()
         self.epoch = 0  # bumped by each cut; a ticket is the epoch its call was sent in
-        self.last_max = self.start  # the rate the growth curve flattens at
-        self.successes = self.RECOVERY  # no cut yet: the curve starts flat at the start rate
+        self.last_max = None  # the rate the growth curve flattens at (None: no cut yet)
+        self.successes = 0  # since the last cut
         self.sends = deque(maxlen=self.WINDOW)
         self.cuts = 0
 
@@ -136,7 +140,9 @@ class RateLimiter:
             self._settle()
             measured = self.measured_rate()
             sent = min(self.rate, measured) if measured else self.rate
-            self.last_max = sent
+            # Throttled again below the rate of the last throttle: the quota is lower still, or other clients
+            # share it; flatten the curve below this rate (CUBIC's "fast convergence").
+            self.last_max = sent if self.last_max is None or sent >= self.last_max else sent * 0.75
             self.rate = max(self.MIN_RATE, sent / 2.0)
             self.tokens = min(self.tokens, 0.0)
             self.successes = 0
@@ -150,8 +156,13 @@ class RateLimiter:
         with self.lock:
             self._settle()
             self.successes += 1
-            step = (self.successes - self.RECOVERY) / float(self.RECOVERY)
-            target = self.last_max * (1.0 + 0.5 * step ** 3)
+            if self.last_max is None:
+                target = self.rate * (1.0 + 1.0 / self.SLOW_START)
+            else:
+                step = (self.successes - self.RECOVERY) / float(self.RECOVERY)
+                if step > 0:  # above the rate that was throttled: probe, PROBE times slower than the recovery
+                    step /= self.PROBE
+                target = self.last_max * (1.0 + 0.5 * step ** 3)
             bound = self.ceiling or float("inf")
             measured = self.measured_rate()
             if measured:

@@ -310,7 +310,7 @@ def test_retrying_leaves_the_limiter_alone_for_reads_and_network_failures():
     call, dummy = failing(["transient"])
     with pytest.raises(CloudError):
         adapter.retrying("DeleteImage", call, mutating=True)
-    assert limiter.cuts == 0 and limiter.successes == RateLimiter.RECOVERY and limiter.rate == 20.0
+    assert limiter.cuts == 0 and limiter.successes == 0 and limiter.rate == 20.0
 
 
 @pytest.mark.parametrize("adapter_cls,rate_limit,start,ceiling", [
