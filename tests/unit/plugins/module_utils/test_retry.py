@@ -322,3 +322,37 @@ def test_retrying_leaves_the_limiter_alone_for_reads_and_network_failures():
 def test_adapters_start_and_cap_their_limiter(adapter_cls, rate_limit, start, ceiling):
     adapter = adapter_cls({"rate_limit": rate_limit})
     assert adapter.limiter.rate == start and adapter.limiter.ceiling == ceiling
+
+
+def test_before_the_first_throttle_the_rate_doubles_in_about_22_successes():
+    time_ = FakeTime()
+    limiter = adaptive(time_, 20)
+    for dummy in range(22):
+        limiter.succeeded(limiter.acquire())
+    assert 38.0 < limiter.rate < 42.0
+
+
+def test_above_the_throttled_rate_the_rate_probes_slowly():
+    time_ = FakeTime()
+    limiter = adaptive(time_, 40)
+    limiter.throttled(limiter.acquire())
+    for dummy in range(RateLimiter.RECOVERY):
+        limiter.succeeded(limiter.acquire())
+    assert limiter.rate == pytest.approx(40.0)
+    for dummy in range(RateLimiter.RECOVERY):
+        limiter.succeeded(limiter.acquire())
+    assert limiter.rate < 40.0 * 1.01  # as many calls again as the recovery took: still within 1%
+    for dummy in range((RateLimiter.PROBE - 1) * RateLimiter.RECOVERY):
+        limiter.succeeded(limiter.acquire())
+    assert limiter.rate == pytest.approx(60.0)
+
+
+def test_a_throttle_below_the_last_throttled_rate_flattens_the_curve_lower():
+    time_ = FakeTime()
+    limiter = adaptive(time_, 40)
+    limiter.throttled(limiter.acquire())  # at 40: back to 40 after the recovery
+    limiter.throttled(limiter.acquire())  # at 20, below 40: the quota is lower, recover towards 15 only
+    assert limiter.rate == pytest.approx(10.0)
+    for dummy in range(RateLimiter.RECOVERY):
+        limiter.succeeded(limiter.acquire())
+    assert limiter.rate == pytest.approx(15.0)
