@@ -65,8 +65,10 @@ class RetryPolicy:
 class RateLimiter:
     """The client-side rate of one task's rate-limited calls, shared by all its threads; it adapts.
 
-    A token bucket of ``burst`` tokens (1: calls evenly spaced) refilled at ``rate`` per second. The rate starts
-    at ``rate`` and follows the answers (see docs/performance.md, "Adaptive rate"):
+    A token bucket refilled at ``rate`` per second, holding ``burst`` tokens; by default one second of calls when
+    there is a ceiling (a limit the user or the cloud vouches for), else one call (evenly spaced: with the quota
+    unknown, the first throttle must come before a burst, not after it). The rate starts at ``rate`` and follows
+    the answers (see docs/performance.md, "Quota sweep"):
 
     - ``throttled(ticket)``: the rate halves, from the lower of the current rate and the measured send rate
       (the rate that was really sent). At most once per rate: a throttle answer to a call sent before the last
@@ -96,8 +98,8 @@ class RateLimiter:
         if self.ceiling:
             self.start = min(self.start, self.ceiling)
         self.rate = self.start
-        self.capacity = float(burst if burst is not None else 1.0)
-        self.tokens = self.capacity
+        self.burst = float(burst) if burst is not None else None
+        self.tokens = self.capacity()
         self.clock = clock
         self.sleep = sleep
         self.updated = clock()
@@ -169,10 +171,16 @@ class RateLimiter:
                 bound = min(bound, max(self.start, 2.0 * measured))
             self.rate = max(self.rate, min(target, bound))
 
+    def capacity(self):
+        """The tokens the bucket holds at most."""
+        if self.burst is not None:
+            return self.burst
+        return max(1.0, self.rate) if self.ceiling else 1.0
+
     def _settle(self):
         """Bank the tokens earned at the current rate up to now (before the rate changes); return now.
         Caller holds the lock."""
         now = self.clock()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.tokens = min(self.capacity(), self.tokens + (now - self.updated) * self.rate)
         self.updated = now
         return now

@@ -225,13 +225,22 @@ def test_a_ceiling_is_never_passed(start, ceiling):
 
 def test_the_rate_shapes_the_sends():
     time_ = FakeTime()
-    limiter = adaptive(time_, 20, ceiling=20)
+    limiter = adaptive(time_, 20)  # no ceiling, the quota unknown: evenly spaced from the first call on
     sends(limiter, 21)
     assert time_.now == pytest.approx(1.0)
     limiter.throttled(limiter.acquire())
     started = time_.now
     sends(limiter, 10)
     assert time_.now - started == pytest.approx(1.0)  # 10 calls at 10/s, the first one waits a full interval
+
+
+def test_under_a_ceiling_one_second_of_calls_may_go_at_once():
+    time_ = FakeTime()
+    limiter = adaptive(time_, 10, ceiling=10)  # e.g. Tencent's documented 10/s
+    sends(limiter, 10)
+    assert time_.now == 0.0
+    sends(limiter, 10)
+    assert time_.now == pytest.approx(1.0)
 
 
 def test_feedback_without_a_ticket_changes_nothing():
