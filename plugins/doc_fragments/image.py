@@ -50,8 +50,13 @@ options:
     default: 8
   rate_limit:
     description:
-      - Client-side cap on delete calls (and dry runs) per second, shared by all threads of the task.
-      - Defaults to the cloud's documented limit where it has one (Tencent DeleteImages, 10/s), otherwise 20/s.
+      - Client-side ceiling on delete calls (and dry runs) per second, shared by all threads of the task.
+      - The rate adapts to the account's quota. It starts at O(rate_limit), or by default at the cloud's documented limit
+        where it has one (Tencent DeleteImages, 10/s) and otherwise at 20/s. It halves on a throttling answer (once for a
+        burst of calls already in flight) and grows back step by step while calls succeed.
+      - O(rate_limit) and a documented limit are never passed. Without either, the rate may grow past 20/s while calls
+        succeed, bounded by what O(max_concurrency) calls in flight achieve.
+      - Must be a positive, finite number.
     type: float
 notes:
   - Before anything is deleted, every selected image is checked (described, read further where only another read

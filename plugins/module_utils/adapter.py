@@ -16,7 +16,7 @@ import datetime
 import re
 import threading
 
-from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, TRANSIENT
+from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, THROTTLED, TRANSIENT
 from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
@@ -94,8 +94,10 @@ class ImageAdapter:
     multi_id_delete = False
     # Whether the delete API has a DryRun that check mode and the pre-flight can use.
     supports_dry_run = False
-    # Default client-side cap on mutating calls per second (the cloud's documented limit where it has one).
+    # The rate mutating calls start at, per second (the cloud's documented limit where it has one).
     default_rate_limit = 20.0
+    # The limit the cloud documents for its delete API, calls per second: the adaptive rate never passes it.
+    documented_rate_limit = None
     default_endpoint = None
     # Native option aliases and environment fallbacks, first found wins.
     aliases = {}
@@ -154,7 +156,10 @@ class ImageAdapter:
         """``settings``: the resolved connection options (see base.connection_settings)."""
         self.settings = settings
         self.policy = policy or RetryPolicy(retries=settings.get("retries", 6))
-        self.limiter = limiter or RateLimiter(settings.get("rate_limit") or self.default_rate_limit)
+        # A rate_limit the user set is the start and a ceiling; else the default start, and the documented limit.
+        user_limit = settings.get("rate_limit")
+        self.limiter = limiter or RateLimiter(user_limit or self.default_rate_limit,
+                                              ceiling=user_limit or self.documented_rate_limit)
         self._local = threading.local()
         self.retry_count = 0
         self._count_lock = threading.Lock()
@@ -193,16 +198,21 @@ class ImageAdapter:
                              deletes=deletes)
 
     def retrying(self, action, thunk, image_id=None, mutating=False, deletes=False):
-        """Call ``thunk()``, translating SDK exceptions and retrying the retryable ones."""
+        """Call ``thunk()``, translating SDK exceptions and retrying the retryable ones.
+
+        Mutating calls (deletes and their DryRuns, which the clouds count alike) pass the shared rate limiter, and
+        each answer feeds it back here, the one place for every cloud: throttled, or not (any other answer got
+        past the cloud's quota); a network failure says nothing about the quota.
+        """
         attempts = []
 
         def attempt():
-            if mutating:
-                self.limiter.acquire()
+            ticket = self.limiter.acquire() if mutating else None
             try:
-                return thunk()
+                result = thunk()
             except CloudError as error:
                 attempts.append(error)
+                self._feedback(ticket, error)
                 raise
             except Exception as exc:  # the SDKs raise many types; translate decides
                 error = self.translate(exc, action, image_id)
@@ -210,7 +220,10 @@ class ImageAdapter:
                     raise
                 self.name_region(error)
                 attempts.append(error)
+                self._feedback(ticket, error)
                 raise error
+            self.limiter.succeeded(ticket)
+            return result
 
         try:
             return self.policy.call(attempt, on_retry=self._count_retry)
@@ -218,6 +231,13 @@ class ImageAdapter:
             if deletes and any(e.category == TRANSIENT for e in attempts[:-1]):
                 error.after_transient = True
             raise
+
+    def _feedback(self, ticket, error):
+        """Tell the limiter how a rate-limited call went, from the error it ended with."""
+        if error.category == THROTTLED:
+            self.limiter.throttled(ticket)
+        elif error.category != TRANSIENT:
+            self.limiter.succeeded(ticket)
 
     def _count_retry(self, error, attempt, delay):
         with self._count_lock:

@@ -195,7 +195,8 @@ class CloudModule:
         if not settings.get("validate_certs") and settings["scheme"] == "https":
             self.module.warn("validate_certs is false: the %s endpoint's TLS certificate is not checked."
                              % self.adapter_cls.cloud)
-        settings["rate_limit"] = p.get("rate_limit") or self.adapter_cls.default_rate_limit
+        # None when the user set none: the adapter then starts at its default and adapts (retry.RateLimiter).
+        settings["rate_limit"] = p.get("rate_limit")
         return settings
 
     @property
@@ -288,8 +289,9 @@ class ImageModule(CloudModule):
         for name in ("wait_timeout", "max_concurrency", "batch_size"):
             if p.get(name) is not None and not 1 <= p[name] <= MAX_TIMEOUT:
                 raise ConfigurationError("%s must be between 1 and %d" % (name, MAX_TIMEOUT))
-        if p.get("rate_limit") is not None and p["rate_limit"] <= 0:
-            raise ConfigurationError("rate_limit must be a positive number of requests per second")
+        # NaN and infinity would leave the adaptive rate nothing to halve or cap (retry.RateLimiter).
+        if p.get("rate_limit") is not None and not 0 < p["rate_limit"] < float("inf"):
+            raise ConfigurationError("rate_limit must be a positive, finite number of requests per second")
 
     def run(self):
         p = self.params

@@ -37,6 +37,7 @@ class TencentAdapter(ImageAdapter):
     multi_id_delete = True
     supports_dry_run = True
     default_rate_limit = 10.0  # "A maximum of 10 requests can be initiated per second for this API."
+    documented_rate_limit = 10.0  # https://www.tencentcloud.com/document/api/213/15716
     default_endpoint = "cvm.tencentcloudapi.com"
     aliases = {"access_key": ["secret_id"], "security_token": ["session_token"]}
     env = {

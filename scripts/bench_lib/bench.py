@@ -12,6 +12,7 @@ It prints a table with each target met or missed and writes every figure to OUT/
 
   python scripts/bench_lib/bench.py --work DIR [--images 200] [--clouds tencent,aliyun,huawei] [--latency-ms 50]
         [--loop-images N | --no-loop] [--single-repeats 5] [--timeout 1800] [--out tests/output/bench]
+        [--quota-sweep [--quotas 5,20,100]]   # only the quota sweep (quota.py)
 """
 
 import argparse
@@ -300,17 +301,23 @@ def adapter_defaults(farm):
 
 
 # -- the scenarios ------------------------------------------------------------------------------
-def bench_bulk(runner, cloud, n):
-    ids = runner.next_ids(cloud, n, "bulk")
+def one_task(runner, cloud, n, label, extra=None):
+    """One task deleting n fresh images; return (result, the cloud's journal of the run)."""
+    ids = runner.next_ids(cloud, n, label)
     runner.control.clear_journal()
-    task = delete_task(cloud, "delete %d images in one task" % n, "{{ bench_ids }}")
-    data, rc = runner.playbook("%s-bulk-%d" % (cloud, n), play(cloud, runner.ports, [task], "bulk"),
+    task = delete_task(cloud, "delete %d images in one task" % n, "{{ bench_ids }}", extra)
+    data, rc = runner.playbook("%s-%s-%d" % (cloud, label, n), play(cloud, runner.ports, [task], label),
                                {"bench_ids": ids})
     calls = runner.control.journal(cloud)
     left, deleting = runner.remaining(cloud, ids)
     seconds = runner.task_seconds(data, task["name"])
-    return {"seconds": seconds[0] if seconds else None, "rc": rc, "left": len(left), "deleting": len(deleting),
-            "journal": analyse(cloud, calls, n), "timeline": timeline(calls)}
+    return {"seconds": seconds[0] if seconds else None, "rc": rc, "left": len(left), "deleting": len(deleting)}, calls
+
+
+def bench_bulk(runner, cloud, n):
+    result, calls = one_task(runner, cloud, n, "bulk")
+    result.update(journal=analyse(cloud, calls, n), timeline=timeline(calls))
+    return result
 
 
 def bench_loop(runner, cloud, n):
@@ -671,6 +678,9 @@ def main(argv=None):
     parser.add_argument("--no-phases", action="store_true", help="skip the phase timings outside Ansible")
     parser.add_argument("--no-startup", action="store_true", help="skip the startup checks")
     parser.add_argument("--timeout", type=int, default=1800, help="limit per ansible-playbook run, seconds (1800)")
+    parser.add_argument("--quota-sweep", action="store_true", help="only the quota sweep (scripts/bench_lib/quota.py): "
+                        "one task per cloud and quota, the achieved rate vs the quota, throttled answers")
+    parser.add_argument("--quotas", default="5,20,100", help="quotas of the sweep, calls per second (5,20,100)")
     args = parser.parse_args(argv)
     clouds = [c.strip() for c in args.clouds.split(",") if c.strip()]
     bad = [c for c in clouds if c not in CLOUDS]
@@ -696,6 +706,10 @@ def main(argv=None):
                           "loadavg": " ".join("%.1f" % x for x in os.getloadavg()),
                           "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                "clouds": {}}
+    if args.quota_sweep:
+        import quota  # pylint: disable=import-outside-toplevel,import-error
+
+        return quota.run(runner, args, clouds, results["config"])
     defaults = adapter_defaults(runner.farm)
     started = time.time()
     runner.start_emulator()

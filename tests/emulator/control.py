@@ -77,6 +77,7 @@ def _route(app, method, path, query, body):
     if path == "/config" and method == "POST":
         with state.lock:
             state.config = check_config(body, state.config)
+            app.quotas.clear()  # the quotas start again with full buckets
             return {"config": dict(state.config)}
     if path == "/config" and method == "GET":
         return {"config": dict(state.config)}

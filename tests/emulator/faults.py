@@ -1,20 +1,16 @@
-"""Injected faults: which calls they match, when they fire, how many times.
+"""Injected faults: which calls they match, when they fire, how many times; and the per-action quotas.
 
 Error-like kinds (throttle, server_error, drop, slow, error) change the answer of a call; the first one still due
 fires. ``mutate`` faults change the emulator's state when a matching call arrives (before or after it runs), for
 races such as "the image became shared between the pre-flight and the delete"; every due one fires.
 """
 import threading
+import time
 
-from .seed import CLOUD_FIELDS, COMMON_FIELDS, with_state_key
+from .seed import ACTIONS, CLOUD_FIELDS, COMMON_FIELDS, with_state_key
 
 KINDS = ("throttle", "server_error", "drop", "slow", "error", "mutate", "hold")
 PHASES = ("before", "after")
-ACTIONS = {
-    "tencent": ("DescribeImages", "DeleteImages"),
-    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks"),
-    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects"),
-}
 MAX_DELAY_MS = 120000
 
 
@@ -169,3 +165,33 @@ class FaultBook:
                     fault.fired += 1
                     chosen = fault
         return chosen, mutations
+
+
+class QuotaBook:
+    """The per-action quotas of config ``quotas`` ({cloud: {action: calls per second}}): one token bucket per
+    cloud + action + account, refilled at the quota's rate and holding at most one second of calls (at least one
+    call). A call finding the bucket empty is refused with the cloud's throttling answer and takes no token."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._buckets = {}
+
+    def clear(self):
+        with self._lock:
+            self._buckets = {}
+
+    def admit(self, call, quotas):
+        """Whether the call is within its action's quota (always, when the action has none)."""
+        rate = (quotas.get(call.cloud) or {}).get(call.action)
+        if not rate:
+            return True
+        capacity = max(1.0, float(rate))
+        key = (call.cloud, call.action, call.account)
+        with self._lock:
+            now = self.clock()
+            tokens, updated = self._buckets.get(key, (capacity, now))
+            tokens = min(capacity, tokens + (now - updated) * rate)
+            admitted = tokens >= 1.0
+            self._buckets[key] = (tokens - 1.0 if admitted else tokens, now)
+        return admitted

@@ -44,7 +44,9 @@ class Journal:
         with self._lock:
             self._seq += 1
             entry["seq"] = self._seq
-            entry["time"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z"
+            now = time.time()
+            entry["time"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + "Z"
+            entry["at"] = round(now, 6)  # the same moment in seconds since the epoch, to the microsecond (rates)
             self._calls.append(entry)
         return entry
 

@@ -7,6 +7,14 @@ import os
 CLOUDS = ("tencent", "aliyun", "huawei")
 DEFAULT_SEED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_seed.yml")
 
+# The API actions as the journal, faults and quotas name them.
+ACTIONS = {
+    "tencent": ("DescribeImages", "DeleteImages"),
+    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks"),
+    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects"),
+}
+MAX_QUOTA = 100000
+
 DEFAULT_CONFIG = {
     "latency_ms": 0,
     "delete_polls": 2,
@@ -22,6 +30,7 @@ DEFAULT_CONFIG = {
     "huawei_page_info": "next_marker",
     "huawei_unknown_marker": "error",
     "huawei_tag_format": "dot",
+    "quotas": {},
 }
 # Where the clouds' documents are silent, each plausible behaviour is a choice (docs/emulator.md, "Assumptions").
 CHOICES = {
@@ -92,10 +101,30 @@ def check_config(config, base=None):
         if key in CHOICES:
             if value not in CHOICES[key]:
                 raise SeedError("%s must be one of %s" % (key, ", ".join(CHOICES[key])))
+        elif key == "quotas":
+            value = check_quotas(value)
         elif isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "tencent_max_batch" else 0):
             raise SeedError("config %s must be a non-negative integer, not %r" % (key, value))
         merged[key] = value
     return merged
+
+
+def check_quotas(quotas):
+    """``{cloud: {action: calls per second}}``, each rate a number above 0 (at most MAX_QUOTA)."""
+    if not isinstance(quotas, dict):
+        raise SeedError("quotas must be a mapping of cloud to {action: calls per second}")
+    checked = {}
+    for cloud, rates in quotas.items():
+        if cloud not in ACTIONS or not isinstance(rates, dict):
+            raise SeedError("quotas: %r is not one of %s with a mapping of actions" % (cloud, ", ".join(ACTIONS)))
+        for action, rate in rates.items():
+            if action not in ACTIONS[cloud]:
+                raise SeedError("quotas: %s actions are %s, not %r" % (cloud, ", ".join(ACTIONS[cloud]), action))
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= MAX_QUOTA:
+                raise SeedError("quotas: %s %s must be a number of calls per second above 0 and at most %d, not %r"
+                                % (cloud, action, MAX_QUOTA, rate))
+        checked[cloud] = dict(rates)
+    return checked
 
 
 def normalize(seed):

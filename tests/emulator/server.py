@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from . import control, sts
 from .aliyun import AliyunApi
 from .api import ApiError, Call, Request, Response
-from .faults import FaultBook
+from .faults import FaultBook, QuotaBook
 from .huawei import HuaweiApi
 from .journal import Journal, redact_headers
 from .signing import NonceBook, key_id_of
@@ -30,6 +30,7 @@ class App:
         self.startup_seed = seed
         self.state = State(seed)
         self.faults = FaultBook()
+        self.quotas = QuotaBook()
         self.journal = Journal()
         self.nonces = NonceBook()
         self.watch = LeakWatch()
@@ -41,12 +42,16 @@ class App:
         with self.state.lock:
             self.state.load(self.startup_seed if seed is None else seed)
             self.faults.clear()
+            self.quotas.clear()
             self.journal.clear()
             self.watch.clear()
             self.tls.clear()
 
     def handle(self, front, request):
-        """parse -> authenticate -> faults -> execute (under the state lock) -> journal -> latency.
+        """parse -> authenticate -> quota -> faults -> execute (under the state lock) -> journal -> latency.
+
+        A call beyond its action's quota (config ``quotas``) gets the cloud's throttling answer and goes no further
+        (faults do not see it); its journal entry says ``fault: "quota"``.
 
         A fault of phase ``before`` answers instead of the call (nothing changes); one of phase ``after`` lets the
         call run and then spoils the answer (the change is made, the client does not learn it). Mutate faults
@@ -64,6 +69,9 @@ class App:
             front.parse(request, call)
             front.authenticate(self, request, call)
             sts.check_region(self.state, front.cloud, call.region if call.action != "AssumeRole" else None)
+            if not self.quotas.admit(call, self.state.config["quotas"]):
+                call.fault = "quota"
+                raise front.fault_error("throttle", None, None, None)
             fault, mutations = self.faults.fire(call)
             if fault is not None:
                 call.fault = fault.kind

@@ -40,9 +40,9 @@ def test_health_and_journal_entries(emu):
     request.ImageIds, request.DryRun = ["img-emu00002"], True
     sdk.tencent(emu, sts["access_key"], sts["secret_key"], sts["token"]).DeleteImages(request)
     [entry] = emu.control.journal("tencent")
-    assert set(entry) == {"seq", "time", "cloud", "action", "method", "path", "account", "region", "params",
-                          "dry_run", "mutating", "status", "code", "request_id", "fault", "image_ids", "sent_headers", "tls", "applied", "mutations", "leaks",
-                          "key_id"}
+    assert set(entry) == {"seq", "time", "at", "cloud", "action", "method", "path", "account", "region", "params",
+                          "dry_run", "mutating", "status", "code", "request_id", "fault", "image_ids", "sent_headers", "tls",
+                          "applied", "mutations", "leaks", "key_id"}
     assert entry["key_id"] == sts["access_key"]
     assert (entry["action"], entry["account"], entry["region"], entry["dry_run"], entry["mutating"]) == (
         "DeleteImages", "100000000001", "ap-guangzhou", True, False)
