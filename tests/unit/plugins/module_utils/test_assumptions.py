@@ -13,17 +13,20 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils.deletion import DeletionFailed, ImageDeletion
-from test_contract import adapter_for
 
 DELETABLE = {"tencent": ["img-emu00001", "img-emu00002"], "aliyun": ["m-emu0001", "m-emu0008"],
              "huawei": ["e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000005"]}
 DELETE_ACTION = {"tencent": "DeleteImages", "aliyun": "DeleteImage", "huawei": "DeleteImage"}
 
 
-def run(emu, cloud, ids, **kwargs):
-    kwargs.setdefault("sleep", lambda s: None)
-    kwargs.setdefault("batch_size", 50)
-    return ImageDeletion(adapter_for(emu, cloud, retries=2), image_ids=ids, **kwargs).run()
+@pytest.fixture
+def run(adapter_for):
+    """``run(emu, cloud, ids, **engine_options)``: one task's lifecycle with the real adapter (2 retries)."""
+    def run_task(emu, cloud, ids, **kwargs):
+        kwargs.setdefault("sleep", lambda s: None)
+        kwargs.setdefault("batch_size", 50)
+        return ImageDeletion(adapter_for(emu, cloud, retries=2), image_ids=ids, **kwargs).run()
+    return run_task
 
 
 def present(emu, cloud, ids):
@@ -40,7 +43,7 @@ def listed(emu, cloud, ids):
 
 @pytest.mark.parametrize("cloud", sorted(DELETABLE))
 @pytest.mark.parametrize("view, polls", [("unchanged", 3), ("state", 3), ("unchanged", 0)])
-def test_wait_and_rerun_whatever_a_deleting_image_looks_like(emu, cloud, view, polls):
+def test_wait_and_rerun_whatever_a_deleting_image_looks_like(emu, cloud, view, polls, run):
     emu.control.configure(deleting_view=view, delete_polls=polls)
     ids = DELETABLE[cloud]
     first = run(emu, cloud, ids, wait=True)
@@ -55,7 +58,7 @@ def test_wait_and_rerun_whatever_a_deleting_image_looks_like(emu, cloud, view, p
 
 @pytest.mark.parametrize("cloud", sorted(DELETABLE))
 @pytest.mark.parametrize("view", ["unchanged", "state"])
-def test_a_delete_whose_answer_was_lost(emu, cloud, view):
+def test_a_delete_whose_answer_was_lost(emu, cloud, view, run):
     """The delete is applied but its answer is lost (connection dropped): the retry is refused as not found, whether
     the image then looks as it was or shows a deleting state. The image is this task's own delete: `deleted`, and
     waited for."""
@@ -70,7 +73,7 @@ def test_a_delete_whose_answer_was_lost(emu, cloud, view):
 # -- aliyun_missing_delete: DeleteImage of an id that is not there answers NotFound, or is ignored (its page says both)
 
 @pytest.mark.parametrize("mode", ["not_found", "ignore"])
-def test_aliyun_image_gone_between_the_preflight_and_its_delete(emu, mode):
+def test_aliyun_image_gone_between_the_preflight_and_its_delete(emu, mode, run):
     emu.control.configure(aliyun_missing_delete=mode, delete_polls=0)
     emu.control.add_fault(cloud="aliyun", action="DeleteImage", mutating=True, kind="mutate", target="m-emu0001",
                           delete=True)
@@ -85,7 +88,7 @@ def test_aliyun_image_gone_between_the_preflight_and_its_delete(emu, mode):
 #    ECS DryRun), or also the delete's own refusals -----------------------------------------------------------------
 
 @pytest.mark.parametrize("dry_run", ["documented", "full"])
-def test_aliyun_copy_in_progress_is_found_by_the_delete_or_the_dry_run(emu, dry_run):
+def test_aliyun_copy_in_progress_is_found_by_the_delete_or_the_dry_run(emu, dry_run, run):
     """A copy in progress shows in no documented read: with the documented DryRun only the delete finds it, and the
     task reports exactly what was deleted and what was not; if DryRun checked more, nothing would be deleted."""
     emu.control.configure(aliyun_dry_run=dry_run, delete_polls=0)
@@ -110,7 +113,7 @@ def test_aliyun_copy_in_progress_is_found_by_the_delete_or_the_dry_run(emu, dry_
         assert run(emu, "aliyun", ids, check_mode=True)["deleted"] == ids
 
 
-def test_aliyun_ram_denial_is_found_by_the_dry_run_in_both_readings(emu):
+def test_aliyun_ram_denial_is_found_by_the_dry_run_in_both_readings(emu, run):
     for dry_run in ("documented", "full"):
         emu.control.reset()
         emu.control.configure(aliyun_dry_run=dry_run)
@@ -124,7 +127,7 @@ def test_aliyun_ram_denial_is_found_by_the_dry_run_in_both_readings(emu):
 # -- aliyun_image_id_list: DescribeImages reads a comma list of ImageId values (an earlier page), or one id only ------
 
 @pytest.mark.parametrize("mode", ["comma", "single"])
-def test_aliyun_describes_work_whether_or_not_id_lists_are_read(emu, mode):
+def test_aliyun_describes_work_whether_or_not_id_lists_are_read(emu, mode, run):
     emu.control.configure(aliyun_image_id_list=mode, delete_polls=2)
     ids = ["m-emu0001", "m-emu0008", "m-nothere9"]
     result = run(emu, "aliyun", ids)
@@ -138,7 +141,7 @@ def test_aliyun_describes_work_whether_or_not_id_lists_are_read(emu, mode):
 # -- tencent_failed_states: whether CREATEFAILED / IMPORTFAILED images can be deleted is not documented -------------
 
 @pytest.mark.parametrize("mode", ["deletable", "refused"])
-def test_tencent_failed_images(emu, mode):
+def test_tencent_failed_images(emu, mode, run):
     emu.control.configure(tencent_failed_states=mode, delete_polls=0)
     ids = ["img-emu00002", "img-emu00009"]  # NORMAL, CREATEFAILED
     if mode == "deletable":
@@ -153,7 +156,7 @@ def test_tencent_failed_images(emu, mode):
 # -- huawei_error_status: the IMS error-code list gives 400 for every IMG code; the DeleteImage page lists 403/404 ---
 
 @pytest.mark.parametrize("status", ["table", "http"])
-def test_huawei_outcomes_do_not_depend_on_the_http_status(emu, status):
+def test_huawei_outcomes_do_not_depend_on_the_http_status(emu, status, run):
     emu.control.configure(huawei_error_status=status, delete_polls=0)
     gone, kept = DELETABLE["huawei"]
     emu.control.add_fault(cloud="huawei", action="DeleteImage", mutating=True, kind="mutate", target=gone, delete=True)
@@ -168,7 +171,7 @@ def test_huawei_outcomes_do_not_depend_on_the_http_status(emu, status):
 # -- huawei_tag_format: whether an answer's tags read Key.Value or Key=Value is not documented -------------------------
 
 @pytest.mark.parametrize("tag_format", ["dot", "equals"])
-def test_huawei_tags_read_either_way(emu, tag_format):
+def test_huawei_tags_read_either_way(emu, tag_format, adapter_for):
     emu.control.configure(huawei_tag_format=tag_format)
     image = adapter_for(emu, "huawei").describe(["e0000000-0000-4000-8000-000000000001"])
     assert image["e0000000-0000-4000-8000-000000000001"]["tags"] == {"env": "prod"}

@@ -18,17 +18,8 @@ import re
 
 import pytest
 
-from ansible_collections.multicloud.images.plugins.module_utils.adapter import parse_endpoint
-from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.deletion import ImageDeletion
-from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
-from ansible_collections.multicloud.images.plugins.module_utils.retry import RetryPolicy
-from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
 
-ADAPTERS = {"tencent": TencentAdapter, "aliyun": AliyunAdapter, "huawei": HuaweiAdapter}
-REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
-KEY_NAMES = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
-             "huawei": ("ak", "sk")}
 # Deletable images of the default seed, and one name of each cloud.
 DELETABLE = {"tencent": ["img-emu00001", "img-emu00002", "img-emu00009"],
              "aliyun": ["m-emu0001", "m-emu0008"],
@@ -37,17 +28,7 @@ DELETABLE = {"tencent": ["img-emu00001", "img-emu00002", "img-emu00009"],
 NAMES = {"tencent": ["web-2"], "aliyun": ["app-1"], "huawei": ["api-1"]}
 
 
-def adapter_for(emu, cloud, retries=0):
-    id_name, secret_name = KEY_NAMES[cloud]
-    scheme, host = parse_endpoint(emu.endpoint(cloud), default_scheme="http")
-    settings = {"access_key": emu.keys[cloud][id_name], "secret_key": emu.keys[cloud][secret_name],
-                "region": REGIONS[cloud], "scheme": scheme, "host": host, "timeout": 5, "retries": retries,
-                "validate_certs": True, "rate_limit": 1000,
-                "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None}
-    return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None))
-
-
-def exercise(emu, cloud):
+def exercise(emu, cloud, adapter_for):
     """Every kind of request the adapters make, through the engine and the info listing; returns the journal."""
     emu.control.configure(delete_polls=1)
     options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False},
@@ -199,9 +180,9 @@ def test_huawei_documented_values_are_the_models():
 CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huawei}
 
 
-@pytest.mark.parametrize("cloud", sorted(ADAPTERS))
-def test_every_request_fits_the_sdk_request_model(emu, cloud):
-    journal = exercise(emu, cloud)
+@pytest.mark.parametrize("cloud", ["aliyun", "huawei", "tencent"])
+def test_every_request_fits_the_sdk_request_model(emu, cloud, adapter_for):
+    journal = exercise(emu, cloud, adapter_for)
     actions = set(c["action"] for c in journal)
     assert {"tencent": {"DescribeImages", "DeleteImages"}, "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks"},
             "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage"}}[cloud] <= actions
