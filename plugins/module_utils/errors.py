@@ -76,6 +76,12 @@ TENCENT_CODES = {
     "InvalidParameterValue.InvalidImageIdIsShared": FORBIDDEN,
     "InvalidParameterValue.InvalidImageState": BUSY,
     "InvalidFilter*": INVALID_PARAMETER,
+    # CBS DeleteSnapshots (tencentcloud-sdk-python-cbs errorcodes.py).
+    "InvalidSnapshotId.NotFound": NOT_FOUND,
+    "InvalidSnapshot.NotSupported": INVALID_STATE,
+    "UnsupportedOperation.SnapshotHasBindedImage": IN_USE,
+    "UnsupportedOperation.SnapHasShared": SHARED,
+    "ResourceInUse*": IN_USE,
     "MutexOperation.TaskRunning": TRANSIENT,
     "UnauthorizedOperation.ImageNotBelongToAccount": FORBIDDEN,
     "UnauthorizedOperation*": FORBIDDEN,

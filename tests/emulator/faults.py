@@ -11,8 +11,8 @@ from .seed import CLOUD_FIELDS, COMMON_FIELDS, with_state_key
 KINDS = ("throttle", "server_error", "drop", "slow", "error", "mutate", "hold")
 PHASES = ("before", "after")
 ACTIONS = {
-    "tencent": ("DescribeImages", "DeleteImages"),
-    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks"),
+    "tencent": ("DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"),
+    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"),
     "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects"),
 }
 MAX_DELAY_MS = 120000

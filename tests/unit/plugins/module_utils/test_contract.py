@@ -43,7 +43,9 @@ def adapter_for(emu, cloud, retries=0):
     settings = {"access_key": emu.keys[cloud][id_name], "secret_key": emu.keys[cloud][secret_name],
                 "region": REGIONS[cloud], "scheme": scheme, "host": host, "timeout": 5, "retries": retries,
                 "validate_certs": True, "rate_limit": 1000,
-                "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None}
+                "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
+                # The emulator serves every service of a cloud on its port (Tencent CBS for the snapshots).
+                "service_endpoints": {"cbs": (scheme, host)} if cloud == "tencent" else {}}
     return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None))
 
 
@@ -78,6 +80,8 @@ TENCENT_IMAGE_TYPES = ("PRIVATE_IMAGE", "PUBLIC_IMAGE", "SHARED_IMAGE")
 def check_tencent(call):
     from tencentcloud.cvm.v20170312 import models
 
+    if call["action"] in TENCENT_CBS_ACTIONS:
+        return check_tencent_cbs(call)
     model = getattr(models, call["action"] + "Request")()
     params = call["params"]
     for name, value in params.items():
@@ -94,6 +98,33 @@ def check_tencent(call):
     else:
         assert all(isinstance(i, str) for i in params["ImageIds"])
         assert isinstance(params.get("DryRun", False), bool) and isinstance(params.get("DeleteBindedSnap", False), bool)
+
+
+# CBS (tencentcloud-sdk-python-cbs, tencentcloud/cbs/v20170312/models.py): the snapshot calls of delete_snapshots.
+TENCENT_CBS_ACTIONS = ("DescribeSnapshots", "DeleteSnapshots")
+
+
+def check_tencent_cbs(call):
+    from tencentcloud.cbs.v20170312 import models
+
+    model = getattr(models, call["action"] + "Request")()
+    params = call["params"]
+    for name in params:
+        assert hasattr(model, name), "%s is not a field of cbs %sRequest" % (name, call["action"])
+    assert params["SnapshotIds"] and all(isinstance(i, str) for i in params["SnapshotIds"])
+    if call["action"] == "DescribeSnapshots":
+        assert not params.get("Filters"), "SnapshotIds and Filters cannot be given together"
+        assert int(params.get("Limit", 20)) <= 100
+    else:
+        assert not params.get("DeleteBindImages"), "the module never deletes images through a snapshot delete"
+
+
+def test_tencent_cbs_documented_values_are_the_models():
+    from tencentcloud.cbs.v20170312 import models
+
+    assert "最大值为100" in model_source(models.DescribeSnapshotsRequest)
+    assert "参数不支持同时指定`SnapshotIds`和`Filters`" in model_source(models.DescribeSnapshotsRequest)
+    assert "DeleteBindImages" in model_source(models.DeleteSnapshotsRequest)
 
 
 def test_tencent_documented_values_are_the_models():
@@ -203,7 +234,7 @@ CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huaw
 def test_every_request_fits_the_sdk_request_model(emu, cloud):
     journal = exercise(emu, cloud)
     actions = set(c["action"] for c in journal)
-    assert {"tencent": {"DescribeImages", "DeleteImages"}, "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks"},
+    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"}, "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks"},
             "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage"}}[cloud] <= actions
     # No request was refused for its form; only lookups of the absent id and deletes may answer an error.
     assert all(c["code"] in (None, "IMG.0027", "DryRunOperation") for c in journal), [
