@@ -92,7 +92,7 @@ class SnapshotPhase:
             if snapshot is None:
                 self.deleted.append(snapshot_id)  # taken along by the image delete
                 continue
-            reason = self.adapter.snapshot_kept_reason(snapshot, set())
+            reason = self.adapter.snapshot_kept_reason(snapshot, deleted_images)
             if reason:
                 self.kept.append(kept_entry(snapshot_id, self.owner[snapshot_id], reason))
             else:

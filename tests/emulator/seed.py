@@ -24,6 +24,7 @@ DEFAULT_CONFIG = {
     "huawei_tag_format": "dot",
     "tencent_binded_snap": "system",
     "tencent_cbs_max_batch": 100,
+    "aliyun_missing_snapshot": "ignore",
 }
 # Where the clouds' documents are silent, each plausible behaviour is a choice (docs/emulator.md, "Assumptions").
 CHOICES = {
@@ -39,6 +40,8 @@ CHOICES = {
     # Which snapshots DeleteImages' DeleteBindedSnap takes along: the system disk's only (cloud-barista/cb-spider#872)
     # or all of the image's. Either way one that another image still names stays.
     "tencent_binded_snap": ("system", "all"),
+    # DeleteSnapshot of an id that does not exist: "the request is ignored" (its page), or InvalidSnapshotId.NotFound.
+    "aliyun_missing_snapshot": ("ignore", "not_found"),
 }
 
 DEFAULT_REGION = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
@@ -144,7 +147,7 @@ def snapshot_record(cloud, snapshot_id, image, account=None):
     record.update(id=snapshot_id, account=image["account"] if image else account,
                   region=image["region"] if image else DEFAULT_REGION[cloud], image_id=image["id"] if image else None,
                   state={"tencent": "NORMAL", "aliyun": "accomplished"}.get(cloud))
-    if image and cloud == "tencent":
+    if image and cloud in ("tencent", "aliyun"):
         record["disk_usage"] = "SYSTEM_DISK" if image["snapshot_ids"].index(snapshot_id) == 0 else "DATA_DISK"
     return record
 

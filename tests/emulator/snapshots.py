@@ -1,12 +1,15 @@
-"""Snapshot calls: Tencent CBS 2017-03-12 DescribeSnapshots / DeleteSnapshots (TC3 signed for ``cbs``).
+"""Snapshot calls: Tencent CBS 2017-03-12 DescribeSnapshots / DeleteSnapshots (TC3 signed for ``cbs``), and Alibaba
+ECS 2014-05-26 DescribeSnapshots / DeleteSnapshot (ACS3 signed, as the image calls).
 
 They answer on the cloud's port beside its image API (``route`` picks them out), read the snapshots state.py keeps
 per cloud and refuse to delete a snapshot that something still uses, as each cloud documents (docs/emulator.md).
 A snapshot's users are the live images whose snapshot_ids name it (an image being deleted counts until it is gone).
 """
 import json
+from urllib.parse import parse_qsl
 
-from .api import ApiError, as_int
+from .aliyun import AliyunApi, VERSION as ECS_VERSION
+from .api import ApiError, as_bool, as_int
 from .signing import AuthFailure, verify_tc3
 from .sts import check_signature
 from .tencent import AUTH_CODES, TencentApi
@@ -125,11 +128,95 @@ class TencentCbs(TencentApi):
             raise ApiError("InvalidSnapshot.NotSupported", "The snapshot `%s` is locked." % snapshot_id)
 
 
-FRONTS = {"tencent": TencentCbs()}
+ECS_ACTIONS = ("DescribeSnapshots", "DeleteSnapshot")
+# DescribeSnapshotsRequest.usage (alibabacloud_ecs20140526 models/_describe_snapshots_request.py).
+USAGE = {(False, False): "none", (True, False): "image", (False, True): "disk", (True, True): "image_disk"}
+
+
+def _invalid(message):
+    return ApiError("InvalidParameter", message, 400)
+
+
+class AliyunSnapshots(AliyunApi):
+    """ECS DescribeSnapshots (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describesnapshots)
+    and DeleteSnapshot (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-deletesnapshot)."""
+
+    def parse(self, request, call):
+        call.params = dict(parse_qsl(request.query, keep_blank_values=True))
+        call.action = request.header("x-acs-action") or call.params.get("Action")
+        call.region = call.params.get("RegionId")
+        if (request.header("x-acs-version") or call.params.get("Version")) != ECS_VERSION:
+            raise ApiError("InvalidVersion", "Specified parameter Version is not valid.", 400)
+        call.mutating = call.action == "DeleteSnapshot"
+
+    def authenticate(self, app, request, call):
+        try:
+            super(AliyunSnapshots, self).authenticate(app, request, call)
+        except ApiError as error:
+            # DeleteSnapshotRequest has no RegionId: the snapshot id names the snapshot.
+            if not (error.code == "MissingRegionId" and call.action == "DeleteSnapshot"):
+                raise
+
+    def execute(self, state, call):
+        if call.action == "DescribeSnapshots":
+            return 200, self._describe(state, call)
+        return 200, self._delete(state, call)
+
+    @staticmethod
+    def usage(state, snapshot):
+        return USAGE[(bool(state.snapshot_users("aliyun", snapshot["id"])), bool(snapshot["disk_ids"]))]
+
+    def _describe(self, state, call):
+        params = call.params
+        try:
+            ids = json.loads(params["SnapshotIds"]) if params.get("SnapshotIds") else None
+            limit = as_int(params.get("MaxResults"), "MaxResults", 10, 1, 100)  # "Maximum value: 100"
+        except ValueError as error:
+            raise _invalid(str(error))
+        if ids is not None and (not isinstance(ids, list) or len(ids) > 100):
+            raise _invalid("SnapshotIds must be a JSON array of up to 100 snapshot IDs.")
+        snapshots = sorted((s for s in state.snapshots["aliyun"].values()
+                            if s["account"] == call.account and s["region"] == call.region
+                            and (ids is None or s["id"] in ids)), key=lambda s: s["id"])
+        return {"TotalCount": len(snapshots), "NextToken": "", "Snapshots": {"Snapshot": [
+            {"SnapshotId": s["id"], "SnapshotName": s["id"], "Status": s["state"], "Usage": self.usage(state, s),
+             "SourceDiskId": "d-" + s["id"][2:], "SourceDiskType": "system" if s["disk_usage"] == "SYSTEM_DISK" else "data",
+             "Progress": "100%" if s["state"] == "accomplished" else "50%", "Category": "standard",
+             "CreationTime": "2026-01-01T00:00:00Z", "Encrypted": False, "Tags": {"Tag": []}}
+            for s in snapshots[:limit]]}}
+
+    def _delete(self, state, call):
+        """DeleteSnapshot: refuses a snapshot custom images were made from (403 SnapshotCreatedImage) and, without
+        Force, one disks were made from (403 SnapshotCreatedDisk); an id that does not exist is ignored (the page's
+        words) or answers InvalidSnapshotId.NotFound (config aliyun_missing_snapshot)."""
+        snapshot_id = call.params.get("SnapshotId")
+        if not snapshot_id:
+            raise ApiError("MissingParameter", "The input parameter SnapshotId that is mandatory for processing this "
+                           "request is not supplied.", 400)
+        try:
+            force = as_bool(call.params.get("Force"), "Force")
+        except ValueError as error:
+            raise _invalid(str(error))
+        snapshot = state.snapshots["aliyun"].get(snapshot_id)
+        if snapshot is None or snapshot["account"] != call.account:
+            if state.config["aliyun_missing_snapshot"] == "not_found":
+                raise ApiError("InvalidSnapshotId.NotFound", "The specified snapshot does not exist.", 404)
+            return {}
+        if state.snapshot_users("aliyun", snapshot_id):
+            raise ApiError("SnapshotCreatedImage", "The snapshot has been used to create user defined image(s).", 403)
+        if snapshot["disk_ids"] and not force:
+            raise ApiError("SnapshotCreatedDisk", "The snapshot has been used to create disk(s).", 403)
+        del state.snapshots["aliyun"][snapshot_id]
+        return {}
+
+
+FRONTS = {"tencent": TencentCbs(), "aliyun": AliyunSnapshots()}
 
 
 def route(cloud, request):
     """The snapshot front for this request, or None."""
     if cloud == "tencent" and request.header("X-TC-Action") in CBS_ACTIONS:
+        return FRONTS[cloud]
+    if cloud == "aliyun" and (request.header("x-acs-action") or dict(parse_qsl(request.query)).get("Action")) in ECS_ACTIONS:
         return FRONTS[cloud]
     return None

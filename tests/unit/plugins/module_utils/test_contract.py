@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import inspect
+import json
 import re
 
 import pytest
@@ -52,7 +53,7 @@ def adapter_for(emu, cloud, retries=0):
 def exercise(emu, cloud):
     """Every kind of request the adapters make, through the engine and the info listing; returns the journal."""
     emu.control.configure(delete_polls=1)
-    options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False},
+    options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False, "delete_snapshots": True},
                "huawei": {"delete_backups": True}}[cloud]
     for check_mode in (True, False):
         ImageDeletion(adapter_for(emu, cloud), image_ids=DELETABLE[cloud], names=NAMES[cloud], options=options,
@@ -178,6 +179,11 @@ def check_aliyun(call):
     if call["action"] == "DescribeTasks":
         assert params["TaskAction"] in ALIYUN_TASK_ACTIONS and params["TaskStatus"] in ALIYUN_TASK_STATUSES
         assert 1 <= len(params["ResourceIds"]) <= 100 and int(params.get("PageSize", 10)) <= 100
+    if call["action"] == "DescribeSnapshots":
+        ids = json.loads(params["SnapshotIds"])  # "a JSON array that consists of up to 100 snapshot IDs"
+        assert isinstance(ids, list) and 1 <= len(ids) <= 100 and int(params.get("MaxResults", 10)) <= 100
+    if call["action"] == "DeleteSnapshot":
+        assert params["SnapshotId"] and params.get("Force", "False") == "False", "disk-used snapshots are kept"
 
 
 def test_aliyun_documented_values_are_the_models():
@@ -193,6 +199,11 @@ def test_aliyun_documented_values_are_the_models():
     tasks = model_source(models.DescribeTasksRequest)
     for value in ALIYUN_TASK_ACTIONS + ALIYUN_TASK_STATUSES:
         assert value in tasks, value
+    snapshots = model_source(models.DescribeSnapshotsRequest)
+    for value in ("- image:", "- disk:", "- image_disk:", "- none:", "- accomplished:", "up to 100 snapshot IDs",
+                  "Maximum value: 100"):
+        assert value in snapshots, value
+    assert "force delete a snapshot that has been used to create a cloud disk" in model_source(models.DeleteSnapshotRequest)
 
 
 # -- Huawei: huaweicloudsdkims v2 models -------------------------------------------------------------------------------
@@ -234,7 +245,8 @@ CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huaw
 def test_every_request_fits_the_sdk_request_model(emu, cloud):
     journal = exercise(emu, cloud)
     actions = set(c["action"] for c in journal)
-    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"}, "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks"},
+    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"}, "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks",
+                                                                                       "DescribeSnapshots", "DeleteSnapshot"},
             "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage"}}[cloud] <= actions
     # No request was refused for its form; only lookups of the absent id and deletes may answer an error.
     assert all(c["code"] in (None, "IMG.0027", "DryRunOperation") for c in journal), [

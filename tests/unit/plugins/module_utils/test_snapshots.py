@@ -151,3 +151,67 @@ def test_tencent_an_unreadable_snapshot_list_stops_before_any_delete(emu):
         run(emu, "tencent", ["img-snap0001"])
     assert failure.value.result["deleted"] == [] and "nothing was deleted" in failure.value.msg
     assert not [c for c in emu.control.journal("tencent") if c["mutating"]]
+
+
+# -- Alibaba: ECS DescribeSnapshots, then one DeleteSnapshot per snapshot on the task's threads -------------------------
+
+ALIYUN_IMAGES = [
+    {"id": "m-snap0001", "name": "three-disks", "snapshot_ids": ["s-sys0001", "s-dat0001", "s-dat0002"]},
+    {"id": "m-snap0002", "name": "shares-one", "snapshot_ids": ["s-sys0002", "s-shr0001"]},
+    {"id": "m-snap0003", "name": "keeps-shared", "snapshot_ids": ["s-shr0001"]},
+]
+
+
+@pytest.mark.parametrize("missing", ["ignore", "not_found"])
+def test_aliyun_an_image_goes_with_its_three_snapshots_even_when_an_answer_is_lost(emu, missing):
+    """DeleteSnapshot of an id that is gone is ignored (its page) or answers NotFound: a retry after a lost answer
+    counts the snapshot deleted either way."""
+    seed(emu, "aliyun", ALIYUN_IMAGES[:1], aliyun_missing_snapshot=missing)
+    emu.control.add_fault(cloud="aliyun", action="DeleteSnapshot", kind="drop", phase="after")
+    result = run(emu, "aliyun", ["m-snap0001"], wait=False)
+    assert result["deleted"] == ["m-snap0001"]
+    assert result["snapshots_deleted"] == ["s-sys0001", "s-dat0001", "s-dat0002"] and result["snapshots_kept"] == []
+    assert not snapshot_ids(emu, "aliyun") & {"s-sys0001", "s-dat0001", "s-dat0002"}
+    journal = emu.control.journal("aliyun")
+    deletes = [c for c in journal if c["action"] == "DeleteSnapshot"]
+    assert sorted(set(c["params"]["SnapshotId"] for c in deletes)) == ["s-dat0001", "s-dat0002", "s-sys0001"]
+    assert all("Force" not in c["params"] for c in deletes)
+    last_image_read = max(c["seq"] for c in journal if c["action"] == "DescribeImages")
+    assert all(c["seq"] > last_image_read for c in deletes)  # after the image was gone
+
+
+def test_aliyun_a_snapshot_another_image_uses_is_kept_and_said_why(emu):
+    seed(emu, "aliyun", ALIYUN_IMAGES)
+    checked = run(emu, "aliyun", ["m-snap0002"], check_mode=True)
+    assert not [c for c in emu.control.journal("aliyun") if c["mutating"]]
+    result = run(emu, "aliyun", ["m-snap0002"])
+    for outcome in (checked, result):
+        assert outcome["snapshots_deleted"] == ["s-sys0002"]
+        assert [(k["id"], k["image_id"]) for k in outcome["snapshots_kept"]] == [("s-shr0001", "m-snap0002")]
+        assert "m-snap0003" in outcome["snapshots_kept"][0]["reason"]
+    assert "s-shr0001" in snapshot_ids(emu, "aliyun") and "s-sys0002" not in snapshot_ids(emu, "aliyun")
+
+
+def test_aliyun_a_snapshot_disks_were_made_from_is_kept(emu):
+    seed(emu, "aliyun", ALIYUN_IMAGES[:1], snapshots=[{"id": "s-dat0002", "disk_ids": ["d-fromsnap1"]}])
+    result = run(emu, "aliyun", ["m-snap0001"])
+    assert result["snapshots_deleted"] == ["s-sys0001", "s-dat0001"]
+    assert [k["id"] for k in result["snapshots_kept"]] == ["s-dat0002"] and "Force" in result["snapshots_kept"][0]["reason"]
+    assert "s-dat0002" in snapshot_ids(emu, "aliyun")
+
+
+def test_aliyun_a_refusal_only_the_delete_shows_keeps_that_snapshot(emu):
+    seed(emu, "aliyun", ALIYUN_IMAGES[:1])
+    emu.control.add_fault(cloud="aliyun", action="DeleteSnapshot", kind="error", code="SnapshotCreatedImage", status=403)
+    result = run(emu, "aliyun", ["m-snap0001"], max_concurrency=1)
+    assert len(result["snapshots_deleted"]) == 2
+    assert len(result["snapshots_kept"]) == 1 and "SnapshotCreatedImage" in result["snapshots_kept"][0]["reason"]
+
+
+def test_aliyun_without_the_option_every_snapshot_stays(emu):
+    seed(emu, "aliyun", ALIYUN_IMAGES)
+    before = snapshot_ids(emu, "aliyun")
+    result = run(emu, "aliyun", ["m-snap0001"], delete_snapshots=False)
+    assert result["deleted"] == ["m-snap0001"] and result["snapshots_deleted"] == [] and result["snapshots_kept"] == []
+    assert snapshot_ids(emu, "aliyun") == before
+    assert not [c for c in emu.control.journal("aliyun") if c["action"] in SNAPSHOT_ACTIONS]
