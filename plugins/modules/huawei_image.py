@@ -24,7 +24,10 @@ extends_documentation_fragment:
 options:
   delete_backups:
     description:
-      - When deleting a full-ECS image, also delete its CSBS backups (C(delete_backup)).
+      - When deleting a full-ECS image, also delete its CSBS or CBR backups (C(delete_backup)).
+      - This is all the storage clean-up IMS documents. A system-disk or data-disk image keeps its data in IMS itself
+        (deleting the image removes it) and leaves no snapshot in the account, so Huawei has no O(delete_snapshots)
+        (see U(https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0706.html)).
     type: bool
     default: false
 notes:
