@@ -30,12 +30,12 @@ options:
     default: false
   delete_snapshots:
     description:
-      - Also delete every snapshot each image was made from (its C(DiskDeviceMappings)), once the image is gone:
+      - Also delete every snapshot each image was made from (its C(DiskDeviceMappings)), once the image is gone;
         C(DeleteImage) never deletes them. One C(DeleteSnapshot) call per snapshot, several in flight at once within
         the rate limit, on O(endpoint) (snapshots are ECS calls).
       - Before anything is deleted (and in check mode) the snapshots are read with C(DescribeSnapshots) and the
         account's own images are listed once (paged) to see which images use each snapshot. A snapshot that another
-        image uses, that disks were created from (C(Usage) C(disk) or C(image_disk): deleting it would need C(Force)
+        image uses, that disks were created from (C(Usage) C(disk) or C(image_disk), as deleting it would need C(Force)
         and those disks could not be re-initialized) or that is not C(accomplished) is kept and listed in
         RV(snapshots_kept) with the reason. C(Force) is never sent to C(DeleteSnapshot).
       - The snapshots can go only after their image is gone, so the task waits for the images even with O(wait=false).

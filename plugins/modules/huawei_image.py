@@ -26,15 +26,15 @@ options:
     description:
       - When deleting a full-ECS image, also delete its CSBS or CBR backups (C(delete_backup)).
       - This is all the storage clean-up IMS documents. A system-disk or data-disk image keeps its data in IMS itself
-        (deleting the image removes it) and leaves no snapshot in the account, so Huawei has no O(delete_snapshots)
+        (deleting the image removes it) and leaves no snapshot in the account, so huawei_image has no C(delete_snapshots) option
         (see U(https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0706.html)).
     type: bool
     default: false
 notes:
   - IMS has no dry run. The pre-flight checks each image's type, owner, protection and status, and reads its members
-    (C(GET /v2/images/{id}/members)): IMS deletes a shared image without telling the projects it is shared with, so
+    (C(GET /v2/images/{id}/members)), because IMS deletes a shared image without telling the projects it is shared with, so
     any member blocks the image (category C(shared)). Check mode predicts from the same reads.
-  - IMS documents no refusal for an image that servers use, and this module does not look for such servers yet:
+  - IMS documents no refusal for an image that servers use, and this module does not look for such servers yet, so
     an image in use is deleted when asked.
   - A refusal at delete time is reported the same way as a pre-flight block.
   - Without O(project_id) the project of O(region) is looked up through IAM (O(iam_endpoint)).
@@ -134,7 +134,7 @@ images:
       description: C(private), C(shared) (also an own image shared with others), C(gold) or C(market).
       type: str
     owner:
-      description: The project that owns the image; the project's own images are the private ones (RV(images[].kind)).
+      description: The project that owns the image; the project's own images are the private ones (their C(kind) is C(private)).
       type: str
 request_ids:
   description: Request ids (C(X-Request-Id)) of the DELETE calls.

@@ -245,8 +245,8 @@ CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huaw
 def test_every_request_fits_the_sdk_request_model(emu, cloud):
     journal = exercise(emu, cloud)
     actions = set(c["action"] for c in journal)
-    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"}, "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks",
-                                                                                       "DescribeSnapshots", "DeleteSnapshot"},
+    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"},
+            "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"},
             "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage"}}[cloud] <= actions
     # No request was refused for its form; only lookups of the absent id and deletes may answer an error.
     assert all(c["code"] in (None, "IMG.0027", "DryRunOperation") for c in journal), [
