@@ -142,6 +142,29 @@ def test_tencent_a_permission_error_on_a_snapshot_call_fails_the_task(emu, actio
         assert not [c for c in emu.control.journal("tencent") if c["mutating"]]
 
 
+@pytest.mark.parametrize("limit", [100, 1])
+def test_tencent_cbs_batch_size_is_not_documented_so_a_refused_batch_is_halved(emu, limit):
+    seed(emu, "tencent", TENCENT_IMAGES[:1], tencent_cbs_max_batch=limit)
+    result = run(emu, "tencent", ["img-snap0001"])
+    assert result["snapshots_deleted"] == ["snap-sys00001", "snap-dat00001", "snap-dat00002"]
+    sizes = [len(c["params"]["SnapshotIds"]) for c in calls(emu, "tencent", "DeleteSnapshots") if c["code"] is None]
+    assert sizes == ([2] if limit == 100 else [1, 1])
+
+
+def test_the_snapshots_of_an_image_someone_else_deleted_meanwhile_stay(emu):
+    """An image gone between the pre-flight and its delete is not this task's: its snapshots are not touched."""
+    seed(emu, "tencent", TENCENT_IMAGES[:2])
+    emu.control.configure(delete_polls=0)
+    emu.control.add_fault(cloud="tencent", action="DeleteImages", mutating=True, kind="mutate", target="img-snap0002",
+                          delete=True)
+    result = run(emu, "tencent", ["img-snap0001", "img-snap0002"])
+    assert result["deleted"] == ["img-snap0001"] and result["already_absent"] == ["img-snap0002"]
+    kept = dict((k["id"], k) for k in result["snapshots_kept"])
+    assert set(kept) == {"snap-sys00002", "snap-shr00001"}
+    assert all(k["image_id"] == "img-snap0002" and "not deleted by this task" in k["reason"] for k in kept.values())
+    assert "snap-shr00001" in snapshot_ids(emu, "tencent")
+
+
 def test_tencent_a_throttled_snapshot_delete_is_retried(emu):
     seed(emu, "tencent", TENCENT_IMAGES[:1])
     emu.control.add_fault(cloud="tencent", action="DeleteSnapshots", kind="throttle", times=1)
