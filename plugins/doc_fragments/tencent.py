@@ -105,7 +105,8 @@ options:
         description: Auto Scaling.
         type: str
       cbs:
-        description: Cloud Block Storage.
+        description: Cloud Block Storage, for the snapshots of O(multicloud.images.tencent_image#module:delete_snapshots)
+          (default C(cbs.tencentcloudapi.com)).
         type: str
 requirements:
   - tencentcloud-sdk-python-common

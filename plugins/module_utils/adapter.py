@@ -56,6 +56,12 @@ def unique(items):
     return out
 
 
+def chunks(items, size):
+    """``items`` in lists of at most ``size``."""
+    size = max(1, int(size))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def iso_utc(value):
     """Creation times as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) whatever the cloud's format, so they sort and compare
     as strings; a value that cannot be read is returned as it is."""
@@ -118,6 +124,11 @@ class ImageAdapter:
     supports_profile = True
     # Options only this cloud's image module has (argument spec entries).
     delete_options = {}
+    # The option that deletes the images' snapshots with them (None: the cloud has no snapshot phase), and how
+    # many snapshot ids one describe and one delete call take.
+    snapshot_option = None
+    snapshot_describe_batch = 100
+    snapshot_delete_batch = 1
 
     @classmethod
     def no_credentials_message(cls, tried=None):
@@ -315,4 +326,19 @@ class ImageAdapter:
 
     def delete(self, ids, options, dry_run=False):
         """Delete ``ids`` (one id unless multi_id_delete). Return the request id (or None)."""
+        raise NotImplementedError
+
+    # -- snapshots (clouds with a snapshot_option) ------------------------------------------
+    def describe_snapshots(self, ids):
+        """{id: snapshot} for the snapshot ids that exist (at most snapshot_describe_batch ids); a snapshot is a plain
+        dict with at least ``id``, read by ``snapshot_kept_reason``."""
+        raise NotImplementedError
+
+    def snapshot_kept_reason(self, snapshot, deleting):
+        """Why ``snapshot`` must stay although its image goes (``deleting``: ids of the images this task deletes,
+        which do not count as users), in plain words; None when it can go."""
+        raise NotImplementedError
+
+    def delete_snapshots(self, ids):
+        """Delete ``ids`` (at most snapshot_delete_batch). Return the request id (or None)."""
         raise NotImplementedError

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import threading
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
 from .errors import (
@@ -83,7 +84,13 @@ class AliyunAdapter(ImageAdapter):
     service_endpoint_names = ("sts", "ess")
     default_service_endpoints = {"sts": "sts.aliyuncs.com"}
     # Options of aliyun_image only.
-    delete_options = {"force": {"type": "bool", "default": False}}
+    delete_options = {"force": {"type": "bool", "default": False},
+                      "delete_snapshots": {"type": "bool", "default": False}}
+    # DescribeSnapshotsRequest.snapshot_ids: "a JSON array that consists of up to 100 snapshot IDs"; DeleteSnapshot
+    # takes one SnapshotId (models/_delete_snapshot_request.py).
+    snapshot_option = "delete_snapshots"
+    snapshot_describe_batch = 100
+    snapshot_delete_batch = 1
 
     # Whether DescribeImages reads a comma list of ImageId values: None until a list has answered (see _by_ids).
     reads_id_lists = None
@@ -91,6 +98,8 @@ class AliyunAdapter(ImageAdapter):
     def __init__(self, settings, policy=None, limiter=None):
         super(AliyunAdapter, self).__init__(settings, policy=policy, limiter=limiter)
         self._seen = set()  # ids this task has found: one no longer found is gone
+        self._snapshot_images = None  # snapshot id -> the account's own images made from it (read once per task)
+        self._snapshot_images_lock = threading.Lock()
 
     def build_client(self):
         from alibabacloud_tea_openapi.client import Client
@@ -207,12 +216,14 @@ class AliyunAdapter(ImageAdapter):
             return CloudError(AUTH_FAILED, "no usable credentials: %s" % (exc,), code="NoCredentials")
         return None
 
-    def _call(self, action, query, image_id=None, mutating=False, deletes=False):
-        """One ECS RPC action; returns the answer's JSON body as a dict."""
+    def _call(self, action, query, image_id=None, mutating=False, deletes=False, regional=True):
+        """One ECS RPC action; returns the answer's JSON body as a dict. ``regional``: the request model has RegionId
+        (DeleteSnapshotRequest has none: the snapshot id names it)."""
         from alibabacloud_tea_openapi.models import OpenApiRequest, Params
         from alibabacloud_tea_openapi.utils import Utils
 
-        query = dict(query, RegionId=self.settings["region"])
+        if regional:
+            query = dict(query, RegionId=self.settings["region"])
         # As alibabacloud_ecs20140526 sends them; the scheme is the Config's (protocol), not "HTTPS" here.
         params = Params(action=action, version=ECS_VERSION, protocol="HTTPS", pathname="/", method="POST",
                         auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
@@ -364,6 +375,47 @@ class AliyunAdapter(ImageAdapter):
             if dry_run and error.code == "DryRunOperation":
                 return error.request_id
             raise
+        return body.get("RequestId")
+
+    # -- snapshots (ECS DescribeSnapshots / DeleteSnapshot) -------------------------------------
+    def describe_snapshots(self, ids):
+        body = self._call("DescribeSnapshots", {"SnapshotIds": json.dumps(list(ids)), "MaxResults": 100})
+        users = self.snapshot_images()
+        found = {}
+        for raw in ((body.get("Snapshots") or {}).get("Snapshot")) or []:
+            if raw.get("SnapshotId") in set(ids):
+                found[raw["SnapshotId"]] = {"id": raw["SnapshotId"], "usage": raw.get("Usage"), "status": raw.get("Status"),
+                                            "image_ids": users.get(raw["SnapshotId"], [])}
+        return found
+
+    def snapshot_images(self):
+        """Which of the account's own images (every status) name each snapshot in their DiskDeviceMappings: Usage
+        says only that some image uses a snapshot, not which. One paged listing per task, before any delete."""
+        with self._snapshot_images_lock:
+            if self._snapshot_images is None:
+                users = {}
+                for image in self._describe_pages(ImageOwnerAlias="self", Status=ALL_STATUSES):
+                    for snapshot_id in image["snapshot_ids"]:
+                        users.setdefault(snapshot_id, []).append(image["id"])
+                self._snapshot_images = users
+            return self._snapshot_images
+
+    def snapshot_kept_reason(self, snapshot, deleting):
+        """DescribeSnapshotsRequest.usage values (image, disk, image_disk, none) and status (accomplished); the
+        DeleteSnapshot page: refused while custom images use it, and without Force while disks were made from it."""
+        others = [i for i in snapshot["image_ids"] if i not in deleting]
+        if others:
+            return "used by image(s) %s (DeleteSnapshot refuses a snapshot a custom image was made from): delete those first" % (
+                ", ".join(others))
+        if snapshot["usage"] in ("disk", "image_disk"):
+            return "disks were created from it (Usage %s): DeleteSnapshot would need Force, and those disks could not " \
+                   "be re-initialized; delete it yourself if that is fine" % snapshot["usage"]
+        if snapshot["status"] != "accomplished":
+            return "status %s: only a finished (accomplished) snapshot is deleted" % snapshot["status"]
+        return None
+
+    def delete_snapshots(self, ids):
+        body = self._call("DeleteSnapshot", {"SnapshotId": ids[0]}, mutating=True, regional=False)
         return body.get("RequestId")
 
 

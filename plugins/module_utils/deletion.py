@@ -15,10 +15,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .adapter import unique
+from .adapter import chunks, unique
 from .errors import (
     CloudError, LIMIT_EXCEEDED, MALFORMED_ID, NOT_FOUND, TRANSIENT, ADVICE,
 )
+from .snapshots import SnapshotPhase
 
 
 class DeletionFailed(Exception):
@@ -29,11 +30,6 @@ class DeletionFailed(Exception):
         self.msg = msg
         self.result = result
         self.error = error
-
-
-def chunks(items, size):
-    size = max(1, int(size))
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def run_parallel(func, items, workers, pool=None):
@@ -89,6 +85,8 @@ class ImageDeletion:
         self.images = {}
         self.pool = None
         self.order = list(self.image_ids)
+        # The snapshot phase (snapshots.py): on clouds whose module has delete_snapshots, and only when it is true.
+        self.snapshots = None
 
     # -- result ----------------------------------------------------------------------------
     def result(self, blocked=None):
@@ -104,7 +102,20 @@ class ImageDeletion:
         }
         if blocked is not None:
             result["blocked"] = blocked
+        if getattr(self.adapter, "snapshot_option", None):
+            self._snapshot_result(result)
         return result
+
+    def _snapshot_result(self, result):
+        """snapshots_deleted and snapshots_kept, and the snapshots in the diff (before: all of the images' snapshots
+        this task considered; after: the ones kept)."""
+        phase = self.snapshots
+        result.update(phase.result() if phase else {"snapshots_deleted": [], "snapshots_kept": []})
+        if phase:
+            kept = [k["id"] for k in phase.kept]
+            result["request_ids"].extend(phase.request_ids)
+            result["diff"]["before"]["snapshots"] = [i for i in phase.owner if i in set(phase.going) | set(kept)]
+            result["diff"]["after"]["snapshots"] = kept
 
     def _note_request(self, request_id):
         if request_id:
@@ -131,14 +142,44 @@ class ImageDeletion:
             error = CloudError(first["category"], "%d image(s) cannot be deleted" % len(blocked), code=first["code"])
             raise DeletionFailed(self.blocked_message(blocked), self.result(blocked=blocked), error)
         candidates = [i for i in candidates if i not in self.already_absent]
+        self.plan_snapshots(candidates)
         if self.check_mode:
             with self.lock:
                 self.deleted = list(candidates)
+            if self.snapshots:
+                self.snapshots.would_go()
             return self.result()
         self.delete_all(candidates)
-        if self.wait and self.deleted:
+        # Snapshots can go only once their image is gone: with delete_snapshots the task waits even with wait: false.
+        if (self.wait or self.snapshots) and self.deleted:
             self.wait_until_gone(list(self.deleted))
+        if self.snapshots:
+            self.delete_snapshots()
         return self.result()
+
+    def plan_snapshots(self, ids):
+        """With delete_snapshots: which snapshots of the images go and which are kept (and why), before any delete."""
+        option = getattr(self.adapter, "snapshot_option", None)  # test doubles may not have it
+        if not option or not self.options.get(option) or not ids:
+            return
+        self.snapshots = SnapshotPhase(self.adapter, self.parallel)
+        try:
+            self.snapshots.plan([self.images[i] for i in ids])
+        except CloudError as error:
+            raise DeletionFailed("Could not read the images' snapshots, nothing was deleted: %s (or set %s: false)"
+                                 % (error.describe(), option), self.result(), error)
+        # Images with a snapshot that stays are deleted without the cloud's own snapshot clean-up (Tencent
+        # DeleteBindedSnap), which documents no check of other uses.
+        self.options = dict(self.options, spare_snapshots_of=set(k["image_id"] for k in self.snapshots.kept))
+
+    def delete_snapshots(self):
+        error = self.snapshots.delete(self.deleted)
+        if error is not None:
+            result = self.result()
+            raise DeletionFailed("The images were deleted, but their snapshots could not be: %s. Deleted images: %s. "
+                                 "Snapshots deleted: %s." % (error.describe(), ", ".join(result["deleted"]),
+                                                             ", ".join(result["snapshots_deleted"]) or "none"),
+                                 result, error)
 
     def resolve(self):
         """Describe every id (batched) and add the account's own images named in ``names``."""

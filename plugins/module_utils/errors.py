@@ -76,6 +76,12 @@ TENCENT_CODES = {
     "InvalidParameterValue.InvalidImageIdIsShared": FORBIDDEN,
     "InvalidParameterValue.InvalidImageState": BUSY,
     "InvalidFilter*": INVALID_PARAMETER,
+    # CBS DeleteSnapshots (tencentcloud-sdk-python-cbs errorcodes.py).
+    "InvalidSnapshotId.NotFound": NOT_FOUND,
+    "InvalidSnapshot.NotSupported": INVALID_STATE,
+    "UnsupportedOperation.SnapshotHasBindedImage": IN_USE,
+    "UnsupportedOperation.SnapHasShared": SHARED,
+    "ResourceInUse*": IN_USE,
     "MutexOperation.TaskRunning": TRANSIENT,
     "UnauthorizedOperation.ImageNotBelongToAccount": FORBIDDEN,
     "UnauthorizedOperation*": FORBIDDEN,
@@ -104,6 +110,11 @@ ALIYUN_CODES = {
     "ImageIsExporting": BUSY,
     "ImageIsCreating": BUSY,  # an earlier DeleteImage page
     "IncorrectImageStatus": INVALID_STATE,
+    # DeleteSnapshot's documented refusals (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-deletesnapshot).
+    "SnapshotCreatedImage": IN_USE,
+    "SnapshotCreatedDisk": IN_USE,
+    "IncorrectDiskStatus.CreatingSnapshot": BUSY,
+    "InvalidSnapshotId.NotFound": NOT_FOUND,
     "InvalidAccessKeyId*": AUTH_FAILED,
     "SignatureDoesNotMatch": AUTH_FAILED,
     "IncompleteSignature": AUTH_FAILED,

@@ -28,6 +28,21 @@ options:
         sharing, publishing, copying, importing and exporting still are.
     type: bool
     default: false
+  delete_snapshots:
+    description:
+      - Also delete every snapshot each image was made from (its C(DiskDeviceMappings)), once the image is gone;
+        C(DeleteImage) never deletes them. One C(DeleteSnapshot) call per snapshot, several in flight at once within
+        the rate limit, on O(endpoint) (snapshots are ECS calls).
+      - Before anything is deleted (and in check mode) the snapshots are read with C(DescribeSnapshots) and the
+        account's own images are listed once (paged) to see which images use each snapshot. A snapshot that another
+        image uses, that disks were created from (C(Usage) C(disk) or C(image_disk), as deleting it would need C(Force)
+        and those disks could not be re-initialized) or that is not C(accomplished) is kept and listed in
+        RV(snapshots_kept) with the reason. C(Force) is never sent to C(DeleteSnapshot).
+      - The snapshots can go only after their image is gone, so the task waits for the images even with O(wait=false).
+      - A snapshot the cloud refuses to delete is kept and reported; it never fails the task, except an
+        authentication or permission error, which fails it after the images were deleted (RV(deleted) lists them).
+    type: bool
+    default: false
 notes:
   - The pre-flight reads usage, sharing, public and status fields from C(DescribeImages), then the import and export
     tasks in progress (C(DescribeTasks)), then dry-runs each remaining image (C(DryRun)), which checks the AccessKey
@@ -135,8 +150,31 @@ images:
     image_owner_alias:
       description: C(self), C(others), C(system) or C(marketplace).
       type: str
+snapshots_deleted:
+  description: With O(delete_snapshots=true), the ids of the images' snapshots deleted by this task; in check mode,
+    those that would be deleted. Empty otherwise.
+  returned: always
+  type: list
+  elements: str
+  sample: [s-bp1c0doj0taqyzzl1234]
+snapshots_kept:
+  description: With O(delete_snapshots=true), the images' snapshots that stay, each with the image it belongs to and
+    why (another image uses it, disks were created from it, its status, the cloud refused it). Empty otherwise.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Snapshot id.
+      type: str
+    image_id:
+      description: The deleted image the snapshot belongs to.
+      type: str
+    reason:
+      description: Why it stays, in plain words.
+      type: str
 request_ids:
-  description: Request ids of the DeleteImage calls (dry runs included).
+  description: Request ids of the DeleteImage calls (dry runs included) and of the DeleteSnapshot calls.
   returned: always
   type: list
   elements: str

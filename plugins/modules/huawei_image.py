@@ -24,7 +24,10 @@ extends_documentation_fragment:
 options:
   delete_backups:
     description:
-      - When deleting a full-ECS image, also delete its CSBS backups (C(delete_backup)).
+      - When deleting a full-ECS image, also delete its CSBS or CBR backups (C(delete_backup)).
+      - This is all the storage clean-up IMS documents. A system-disk or data-disk image keeps its data in IMS itself
+        (deleting the image removes it) and leaves no snapshot in the account, so huawei_image has no C(delete_snapshots) option
+        (see U(https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0706.html)).
     type: bool
     default: false
 notes:
@@ -131,7 +134,7 @@ images:
       description: C(private), C(shared) (also an own image shared with others), C(gold) or C(market).
       type: str
     owner:
-      description: The project that owns the image; the project's own images are the private ones (RV(images[].kind)).
+      description: The project that owns the image; the project's own images are the private ones (their C(kind) is C(private)).
       type: str
 request_ids:
   description: Request ids (C(X-Request-Id)) of the DELETE calls.

@@ -24,7 +24,17 @@ extends_documentation_fragment:
 options:
   delete_snapshots:
     description:
-      - Also delete the snapshots bound to each image (C(DeleteBindedSnap)).
+      - Also delete every snapshot each image was made from, once the image is gone. C(DeleteImages) is sent with
+        C(DeleteBindedSnap) (which takes some of them along, the system disk's at least), then the image's remaining
+        snapshots (C(SnapshotSet) of C(DescribeImages)) are deleted with CBS C(DeleteSnapshots), in batches, at
+        O(service_endpoints.cbs).
+      - Before anything is deleted (and in check mode) the snapshots are read with CBS C(DescribeSnapshots). A snapshot
+        that another image still uses, that is shared with other accounts, that is not C(NORMAL) or is locked is kept
+        and listed in RV(snapshots_kept) with the reason; an image with such a snapshot is deleted without
+        C(DeleteBindedSnap).
+      - The snapshots can go only after their image is gone, so the task waits for the images even with O(wait=false).
+      - A snapshot the cloud refuses to delete is kept and reported; it never fails the task, except an
+        authentication or permission error, which fails it after the images were deleted (RV(deleted) lists them).
     type: bool
     default: false
   batch_size:
@@ -131,8 +141,31 @@ images:
     image_type:
       description: C(PRIVATE_IMAGE), C(SHARED_IMAGE) or C(PUBLIC_IMAGE).
       type: str
+snapshots_deleted:
+  description: With O(delete_snapshots=true), the ids of the images' snapshots deleted by this task (by
+    C(DeleteBindedSnap) or C(DeleteSnapshots)); in check mode, those that would be deleted. Empty otherwise.
+  returned: always
+  type: list
+  elements: str
+  sample: [snap-gybrif0z]
+snapshots_kept:
+  description: With O(delete_snapshots=true), the images' snapshots that stay, each with the image it belongs to and
+    why (another image uses it, it is shared, its state, the cloud refused it). Empty otherwise.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Snapshot id.
+      type: str
+    image_id:
+      description: The deleted image the snapshot belongs to.
+      type: str
+    reason:
+      description: Why it stays, in plain words.
+      type: str
 request_ids:
-  description: Request ids of the DeleteImages calls (dry runs included).
+  description: Request ids of the DeleteImages calls (dry runs included) and of the CBS DeleteSnapshots calls.
   returned: always
   type: list
   elements: str

@@ -9,8 +9,8 @@ DEFAULT_SEED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "de
 
 # The API actions as the journal, faults and quotas name them.
 ACTIONS = {
-    "tencent": ("DescribeImages", "DeleteImages"),
-    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks"),
+    "tencent": ("DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"),
+    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"),
     "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects"),
 }
 MAX_QUOTA = 100000
@@ -31,6 +31,9 @@ DEFAULT_CONFIG = {
     "huawei_unknown_marker": "error",
     "huawei_tag_format": "dot",
     "quotas": {},
+    "tencent_binded_snap": "system",
+    "tencent_cbs_max_batch": 100,
+    "aliyun_missing_snapshot": "ignore",
 }
 # Where the clouds' documents are silent, each plausible behaviour is a choice (docs/emulator.md, "Assumptions").
 CHOICES = {
@@ -43,6 +46,11 @@ CHOICES = {
     "huawei_page_info": ("next_marker", "none"),
     "huawei_unknown_marker": ("error", "empty"),
     "huawei_tag_format": ("dot", "equals"),
+    # Which snapshots DeleteImages' DeleteBindedSnap takes along: the system disk's only (cloud-barista/cb-spider#872)
+    # or all of the image's. Either way one that another image still names stays.
+    "tencent_binded_snap": ("system", "all"),
+    # DeleteSnapshot of an id that does not exist: "the request is ignored" (its page), or InvalidSnapshotId.NotFound.
+    "aliyun_missing_snapshot": ("ignore", "not_found"),
 }
 
 DEFAULT_REGION = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
@@ -103,7 +111,7 @@ def check_config(config, base=None):
                 raise SeedError("%s must be one of %s" % (key, ", ".join(CHOICES[key])))
         elif key == "quotas":
             value = check_quotas(value)
-        elif isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "tencent_max_batch" else 0):
+        elif isinstance(value, bool) or not isinstance(value, int) or value < (1 if key in ("tencent_max_batch", "tencent_cbs_max_batch") else 0):
             raise SeedError("config %s must be a non-negative integer, not %r" % (key, value))
         merged[key] = value
     return merged
@@ -130,7 +138,7 @@ def check_quotas(quotas):
 def normalize(seed):
     """Return {config, accounts, images} with every default filled in and every value checked."""
     seed = seed or {}
-    unknown = set(seed) - {"config", "accounts", "images", "roles"}
+    unknown = set(seed) - {"config", "accounts", "images", "roles", "snapshots"}
     if unknown:
         raise SeedError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
     accounts = [normalize_account(raw) for raw in seed.get("accounts") or []]
@@ -143,7 +151,42 @@ def normalize(seed):
     from .sts import normalize_roles
 
     roles = normalize_roles(seed.get("roles"), {account["id"] for account in accounts})
-    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images, "roles": roles}
+    snapshots = {cloud: [] for cloud in CLOUDS}
+    for cloud, raws in (seed.get("snapshots") or {}).items():
+        if cloud not in ("tencent", "aliyun"):
+            raise SeedError("snapshots are seeded for tencent and aliyun, not %r" % cloud)
+        snapshots[cloud] = [normalize_snapshot(cloud, raw) for raw in raws or []]
+    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images, "roles": roles,
+            "snapshots": snapshots}
+
+
+# Seeded snapshot fields (`snapshots: {tencent: [...], aliyun: [...]}`), beside the images that name them in
+# snapshot_ids (every live image naming a snapshot uses it). state: Tencent SnapshotState / Alibaba Status;
+# share_reference: Tencent ShareReference (accounts it is shared with); locked: Tencent IsLocked; disk_ids: Alibaba
+# disks created from it (Usage disk); disk_usage: SYSTEM_DISK or DATA_DISK.
+SNAPSHOT_FIELDS = {"id": None, "account": None, "region": None, "image_id": None, "state": None, "share_reference": 0,
+                   "locked": False, "disk_ids": [], "disk_usage": None}
+SNAPSHOT_STATES = {"tencent": ("NORMAL", "CREATING", "ROLLBACKING", "COPYING_FROM_REMOTE", "CHECKING_COPIED", "TORECYCLE"),
+                   "aliyun": ("progressing", "accomplished", "failed")}
+
+
+def snapshot_record(cloud, snapshot_id, image, account=None):
+    """The record of a snapshot an image names (or of a seeded one, with ``account``)."""
+    record = copy.deepcopy(SNAPSHOT_FIELDS)
+    record.update(id=snapshot_id, account=image["account"] if image else account,
+                  region=image["region"] if image else DEFAULT_REGION[cloud], image_id=image["id"] if image else None,
+                  state={"tencent": "NORMAL", "aliyun": "accomplished"}.get(cloud))
+    if image and cloud in ("tencent", "aliyun"):
+        record["disk_usage"] = "SYSTEM_DISK" if image["snapshot_ids"].index(snapshot_id) == 0 else "DATA_DISK"
+    return record
+
+
+def normalize_snapshot(cloud, raw):
+    if not isinstance(raw, dict) or not raw.get("id") or set(raw) - set(SNAPSHOT_FIELDS):
+        raise SeedError("%s snapshots need an id and only %s: %r" % (cloud, ", ".join(sorted(SNAPSHOT_FIELDS)), raw))
+    if raw.get("state") is not None and raw["state"] not in SNAPSHOT_STATES[cloud]:
+        raise SeedError("%s snapshot %s: state must be one of %s" % (cloud, raw["id"], ", ".join(SNAPSHOT_STATES[cloud])))
+    return dict((k, v) for k, v in raw.items() if v is not None)
 
 
 def normalize_account(raw):

@@ -63,6 +63,9 @@ class State:
         for cloud, images in data["images"].items():
             for image in images:
                 self._put(cloud, image)
+        for cloud, snapshots in data["snapshots"].items():
+            for raw in snapshots:
+                self.put_snapshot(cloud, raw)
 
     # -- accounts and keys
 
@@ -88,8 +91,16 @@ class State:
     def _put(self, cloud, image):
         self.images[cloud][image["id"]] = image
         for sid in image.get("snapshot_ids") or image.get("backup_ids") or []:
-            self.snapshots[cloud][sid] = {"id": sid, "account": image["account"], "region": image["region"],
-                                          "image_id": image["id"]}
+            # A snapshot named by several images keeps the first one's record (snapshots.users lists them all).
+            self.snapshots[cloud].setdefault(sid, seeds.snapshot_record(cloud, sid, image))
+
+    def put_snapshot(self, cloud, raw):
+        """A seeded snapshot: its fields over the record an image made (or a new one). See seeds.SNAPSHOT_FIELDS."""
+        record = self.snapshots[cloud].get(raw["id"])
+        if record is None:
+            record = seeds.snapshot_record(cloud, raw["id"], None, next(iter(self.accounts), None))
+        record.update(raw)
+        self.snapshots[cloud][raw["id"]] = record
 
     def get(self, cloud, image_id):
         """The image with this id in any account or region, unless it is gone."""
@@ -126,8 +137,11 @@ class State:
     # -- deletion: still described for `delete_polls` describes (as it was, or in a deleting state), then gone
 
     def start_delete(self, cloud, image, drop_snapshots=False):
+        """``drop_snapshots``: True (all of the image's), or the list of snapshot ids the delete takes along."""
         if drop_snapshots:
-            for sid in image.get("snapshot_ids") or image.get("backup_ids") or []:
+            dropped = drop_snapshots if isinstance(drop_snapshots, list) else (
+                image.get("snapshot_ids") or image.get("backup_ids") or [])
+            for sid in dropped:
                 self.snapshots[cloud].pop(sid, None)
         polls = self.config["delete_polls"]
         if polls <= 0:
@@ -150,6 +164,17 @@ class State:
         images = self.images[cloud]
         for image_id in [iid for iid, image in images.items() if image["deleting_polls_left"] == 0]:
             del images[image_id]
+
+    def snapshot_users(self, cloud, snapshot_id):
+        """Ids of the live images that name the snapshot (one being deleted counts until it is gone)."""
+        return sorted(image["id"] for image in self.images[cloud].values()
+                      if image["deleting_polls_left"] != 0 and snapshot_id in (image.get("snapshot_ids") or []))
+
+    def binded_snapshots(self, image):
+        """What Tencent DeleteImages' DeleteBindedSnap takes along (config tencent_binded_snap): the system disk's
+        snapshot, or all of the image's; one that another image still names stays."""
+        ids = image["snapshot_ids"][:1] if self.config["tencent_binded_snap"] == "system" else list(image["snapshot_ids"])
+        return [sid for sid in ids if self.snapshot_users("tencent", sid) == [image["id"]]]
 
     def export_snapshots(self, cloud, account=None):
         return [dict(s) for s in self.snapshots[cloud].values() if account is None or s["account"] == account]

@@ -225,7 +225,7 @@ class TencentApi:
         images = [self._deletable(state, call, image_id) for image_id in dict.fromkeys(ids)]
         if not call.dry_run:
             for image in images:
-                state.start_delete("tencent", image, drop_snapshots)
+                state.start_delete("tencent", image, drop_snapshots and state.binded_snapshots(image))
         return {}
 
     def _deletable(self, state, call, image_id):

@@ -28,7 +28,9 @@ def adapter_for(emu):
         settings = {"access_key": emu.keys[cloud][id_name], "secret_key": emu.keys[cloud][secret_name],
                     "region": REGIONS[cloud], "scheme": scheme, "host": host, "timeout": 5, "retries": retries,
                     "validate_certs": True, "rate_limit": 1000,
-                    "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None}
+                    "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
+                    # The emulator serves every service of a cloud on its port (Tencent CBS for the snapshots).
+                    "service_endpoints": {"cbs": (scheme, host)} if cloud == "tencent" else {}}
         return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None))
 
     return adapter_for

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import inspect
+import json
 import re
 
 import pytest
@@ -31,7 +32,7 @@ NAMES = {"tencent": ["web-2"], "aliyun": ["app-1"], "huawei": ["api-1"]}
 def exercise(emu, cloud, adapter_for):
     """Every kind of request the adapters make, through the engine and the info listing; returns the journal."""
     emu.control.configure(delete_polls=1)
-    options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False},
+    options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False, "delete_snapshots": True},
                "huawei": {"delete_backups": True}}[cloud]
     for check_mode in (True, False):
         ImageDeletion(adapter_for(emu, cloud), image_ids=DELETABLE[cloud], names=NAMES[cloud], options=options,
@@ -59,6 +60,8 @@ TENCENT_IMAGE_TYPES = ("PRIVATE_IMAGE", "PUBLIC_IMAGE", "SHARED_IMAGE")
 def check_tencent(call):
     from tencentcloud.cvm.v20170312 import models
 
+    if call["action"] in TENCENT_CBS_ACTIONS:
+        return check_tencent_cbs(call)
     model = getattr(models, call["action"] + "Request")()
     params = call["params"]
     for name, value in params.items():
@@ -75,6 +78,33 @@ def check_tencent(call):
     else:
         assert all(isinstance(i, str) for i in params["ImageIds"])
         assert isinstance(params.get("DryRun", False), bool) and isinstance(params.get("DeleteBindedSnap", False), bool)
+
+
+# CBS (tencentcloud-sdk-python-cbs, tencentcloud/cbs/v20170312/models.py): the snapshot calls of delete_snapshots.
+TENCENT_CBS_ACTIONS = ("DescribeSnapshots", "DeleteSnapshots")
+
+
+def check_tencent_cbs(call):
+    from tencentcloud.cbs.v20170312 import models
+
+    model = getattr(models, call["action"] + "Request")()
+    params = call["params"]
+    for name in params:
+        assert hasattr(model, name), "%s is not a field of cbs %sRequest" % (name, call["action"])
+    assert params["SnapshotIds"] and all(isinstance(i, str) for i in params["SnapshotIds"])
+    if call["action"] == "DescribeSnapshots":
+        assert not params.get("Filters"), "SnapshotIds and Filters cannot be given together"
+        assert int(params.get("Limit", 20)) <= 100
+    else:
+        assert not params.get("DeleteBindImages"), "the module never deletes images through a snapshot delete"
+
+
+def test_tencent_cbs_documented_values_are_the_models():
+    from tencentcloud.cbs.v20170312 import models
+
+    assert "最大值为100" in model_source(models.DescribeSnapshotsRequest)
+    assert "参数不支持同时指定`SnapshotIds`和`Filters`" in model_source(models.DescribeSnapshotsRequest)
+    assert "DeleteBindImages" in model_source(models.DeleteSnapshotsRequest)
 
 
 def test_tencent_documented_values_are_the_models():
@@ -128,6 +158,11 @@ def check_aliyun(call):
     if call["action"] == "DescribeTasks":
         assert params["TaskAction"] in ALIYUN_TASK_ACTIONS and params["TaskStatus"] in ALIYUN_TASK_STATUSES
         assert 1 <= len(params["ResourceIds"]) <= 100 and int(params.get("PageSize", 10)) <= 100
+    if call["action"] == "DescribeSnapshots":
+        ids = json.loads(params["SnapshotIds"])  # "a JSON array that consists of up to 100 snapshot IDs"
+        assert isinstance(ids, list) and 1 <= len(ids) <= 100 and int(params.get("MaxResults", 10)) <= 100
+    if call["action"] == "DeleteSnapshot":
+        assert params["SnapshotId"] and params.get("Force", "False") == "False", "disk-used snapshots are kept"
 
 
 def test_aliyun_documented_values_are_the_models():
@@ -143,6 +178,11 @@ def test_aliyun_documented_values_are_the_models():
     tasks = model_source(models.DescribeTasksRequest)
     for value in ALIYUN_TASK_ACTIONS + ALIYUN_TASK_STATUSES:
         assert value in tasks, value
+    snapshots = model_source(models.DescribeSnapshotsRequest)
+    for value in ("- image:", "- disk:", "- image_disk:", "- none:", "- accomplished:", "up to 100 snapshot IDs",
+                  "Maximum value: 100"):
+        assert value in snapshots, value
+    assert "force delete a snapshot that has been used to create a cloud disk" in model_source(models.DeleteSnapshotRequest)
 
 
 # -- Huawei: huaweicloudsdkims v2 models -------------------------------------------------------------------------------
@@ -184,7 +224,8 @@ CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huaw
 def test_every_request_fits_the_sdk_request_model(emu, cloud, adapter_for):
     journal = exercise(emu, cloud, adapter_for)
     actions = set(c["action"] for c in journal)
-    assert {"tencent": {"DescribeImages", "DeleteImages"}, "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks"},
+    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"},
+            "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"},
             "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage"}}[cloud] <= actions
     # No request was refused for its form; only lookups of the absent id and deletes may answer an error.
     assert all(c["code"] in (None, "IMG.0027", "DryRunOperation") for c in journal), [
