@@ -131,8 +131,24 @@ images:
     image_type:
       description: C(PRIVATE_IMAGE), C(SHARED_IMAGE) or C(PUBLIC_IMAGE).
       type: str
+    platform:
+      description: Operating system platform, as the cloud reports it (C(Platform)).
+      type: str
+    kind:
+      description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public)
+        (C(ImageType)). The delete module deletes only V(private) images.
+      type: str
+    image_source:
+      description: How the image was made (C(ImageSource), for example C(CREATE_IMAGE) or C(EXTERNAL_IMPORT)).
+      type: str
+    description:
+      description: Image description.
+      type: str
 request_ids:
-  description: Request ids of the DeleteImages calls (dry runs included).
+  description:
+    - Request ids of the DeleteImages calls (dry runs included) that succeeded.
+    - Only calls the cloud accepted are listed. The request id of a refused or failed call is in
+      RV(error.request_id) (of the first one, when several calls were refused).
   returned: always
   type: list
   elements: str
@@ -176,7 +192,7 @@ error:
       description: The cloud's error message.
       type: str
     request_id:
-      description: The request id of the failed call.
+      description: The request id of the failed (or refused) call, when the cloud answered with one.
       type: str
     http_status:
       description: HTTP status of the failed call, where the API uses it.
