@@ -37,8 +37,7 @@ options:
       - The region chooses the default O(endpoint) and the project looked up when O(project_id) is not set. When both
         O(endpoint) and O(project_id) are given, they win and the region is not used for the image calls (the
         requests are signed without it), and the images deleted are those of that project at that endpoint. The module
-        then warns when the endpoint's host does not contain the region name (IP addresses and C(localhost) are
-        not checked).
+        then warns when the endpoint's host does not contain the region name (IP addresses are not checked).
     type: str
     required: true
   endpoint:

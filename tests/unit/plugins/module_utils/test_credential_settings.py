@@ -134,12 +134,16 @@ def huawei_settings(region, endpoint, project_id):
     return settings
 
 
-def test_huawei_warns_when_the_endpoint_does_not_name_the_region():
-    warnings = HuaweiAdapter.settings_warnings(
-        huawei_settings("cn-nowhere-1", "https://ims.cn-north-4.myhuaweicloud.com", "0123456789abcdef"))
+@pytest.mark.parametrize("endpoint, host", [
+    ("https://ims.cn-north-4.myhuaweicloud.com", "ims.cn-north-4.myhuaweicloud.com"),
+    ("ims.cn-north-4.myhuaweicloud.com:443", "ims.cn-north-4.myhuaweicloud.com"),
+    ("http://localhost:8443", "localhost"),
+])
+def test_huawei_warns_when_the_endpoint_does_not_name_the_region(endpoint, host):
+    warnings = HuaweiAdapter.settings_warnings(huawei_settings("cn-nowhere-1", endpoint, "0123456789abcdef"))
     assert len(warnings) == 1
     assert "region cn-nowhere-1 is not used for the image calls" in warnings[0]
-    assert "ims.cn-north-4.myhuaweicloud.com" in warnings[0] and "0123456789abcdef" in warnings[0]
+    assert " at %s," % host in warnings[0] and "project 0123456789abcdef" in warnings[0]
 
 
 @pytest.mark.parametrize("region, endpoint, project_id", [
@@ -149,7 +153,6 @@ def test_huawei_warns_when_the_endpoint_does_not_name_the_region():
     ("cn-nowhere-1", None, "p1"),                                         # the endpoint is built from the region
     ("cn-north-4", "http://127.0.0.1:8443", "p1"),                        # an IP address (a test endpoint)
     ("cn-north-4", "http://[::1]:8443", "p1"),
-    ("cn-north-4", "http://localhost:8443", "p1"),
 ])
 def test_huawei_does_not_warn_when_the_region_is_used_or_cannot_be_checked(region, endpoint, project_id):
     assert HuaweiAdapter.settings_warnings(huawei_settings(region, endpoint, project_id)) == []
