@@ -25,8 +25,8 @@ from .errors import AUTH_FAILED, CloudError, ConfigurationError, MALFORMED_ID, U
 
 
 MAX_TIMEOUT = 86400
-# The image modules' size options: (lowest, highest, unit). A day of waiting; 64 calls in flight; 100 ids per
-# Tencent DeleteImages call (DescribeImages takes at most 100 ids, and the emulator's LimitExceeded bound is 100).
+# The image modules' size options: (lowest, highest, unit). A day of waiting; 64 calls in flight; a Tencent batch
+# fits one DescribeImages call (Limit at most 100: models.py DescribeImagesRequest; DeleteImages documents no maximum).
 SIZE_LIMITS = {
     "wait_timeout": (1, MAX_TIMEOUT, " seconds"),
     "max_concurrency": (1, 64, ""),

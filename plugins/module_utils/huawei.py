@@ -102,7 +102,7 @@ class HuaweiAdapter(ImageAdapter):
         region = settings.get("region")
         if not (region and settings.get("endpoint") and settings.get("project_id")) or region.lower() in host:
             return []
-        if re.match(r"^[0-9.]+$|^[0-9a-f:]+$", host):
+        if re.match(r"^[0-9.]+$|^[0-9a-f]*:[0-9a-f:.]*$", host):
             return []
         return ["region %s is not used for the image calls: endpoint and project_id are both set, so the images are "
                 "those of project %s at %s, whatever region that is. The endpoint's host does not name region %s "

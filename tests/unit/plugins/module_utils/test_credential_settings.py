@@ -138,6 +138,7 @@ def huawei_settings(region, endpoint, project_id):
     ("https://ims.cn-north-4.myhuaweicloud.com", "ims.cn-north-4.myhuaweicloud.com"),
     ("ims.cn-north-4.myhuaweicloud.com:443", "ims.cn-north-4.myhuaweicloud.com"),
     ("http://localhost:8443", "localhost"),
+    ("http://cafe:8443", "cafe"),  # hex letters, but a host name: no colon, not an IPv6 address
 ])
 def test_huawei_warns_when_the_endpoint_does_not_name_the_region(endpoint, host):
     warnings = HuaweiAdapter.settings_warnings(huawei_settings("cn-nowhere-1", endpoint, "0123456789abcdef"))
