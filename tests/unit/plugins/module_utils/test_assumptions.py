@@ -13,7 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils.deletion import DeletionFailed, ImageDeletion
-from test_contract import adapter_for
+from ansible_collections.multicloud.images.tests.unit.plugins.module_utils.test_contract import adapter_for
 
 DELETABLE = {"tencent": ["img-emu00001", "img-emu00002"], "aliyun": ["m-emu0001", "m-emu0008"],
              "huawei": ["e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000005"]}
