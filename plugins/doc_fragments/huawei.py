@@ -34,6 +34,10 @@ options:
     description:
       - The region of the images, for example V(cn-north-4). The image APIs are regional.
       - Falls back to the environment variables C(HUAWEICLOUD_SDK_REGION), then C(HW_REGION_NAME) (the first one set wins).
+      - The region chooses the default O(endpoint) and the project looked up when O(project_id) is not set. When both
+        O(endpoint) and O(project_id) are given, they win and the region is not used for the image calls (the
+        requests are signed without it), and the images deleted are those of that project at that endpoint. The module
+        then warns when the endpoint's host does not contain the region name (IP addresses are not checked).
     type: str
     required: true
   endpoint:
@@ -64,6 +68,7 @@ options:
   project_id:
     description:
       - The project ID of the region. When unset, it is looked up through IAM for O(region).
+      - Given together with O(endpoint), it wins over O(region) (see O(region)).
       - Falls back to the environment variables C(HUAWEICLOUD_SDK_PROJECT_ID), then C(HW_PROJECT_ID) (the first one set wins).
     type: str
   iam_endpoint:

@@ -40,12 +40,12 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for the deleted images to disappear when O(wait=true).
+      - Seconds to wait for the deleted images to disappear when O(wait=true), from 1 to 86400 (a day).
     type: int
     default: 600
   max_concurrency:
     description:
-      - How many API calls may be in flight at once.
+      - How many API calls may be in flight at once, from 1 to 64.
     type: int
     default: 8
   rate_limit:

@@ -143,6 +143,11 @@ class ImageAdapter:
                 % (cls.cloud, keys, " or ".join(env.get("profile", [])), (", " + tried) if tried else ""))
 
     @classmethod
+    def settings_warnings(cls, settings):
+        """Warnings about settings that are valid but likely not what the play means (no API call)."""
+        return []
+
+    @classmethod
     def check_assume_role(cls, role):
         """The role settings with types and ranges checked (ConfigurationError otherwise)."""
         role = dict(role)
@@ -262,12 +267,12 @@ class ImageAdapter:
         if region and repr(region) in (error.message or ""):
             return  # named already
         if error.category == INVALID_PARAMETER and "region" in (error.code or "").lower():
-            error.message = "region %r is not a %s region this API knows: check the region option (%s)" % (
+            error.message = "region %r is not a region the %s API knows: check the region option (%s)" % (
                 region, self.cloud, error.message)
         elif (error.code == "NetworkError" and not self.settings.get("endpoint") and region
               and region in error.message and UNKNOWN_HOST.search(error.message)):
             error.category, error.code = INVALID_PARAMETER, "UnknownRegion"
-            error.message = ("region %r is not a %s region: the endpoint named after it does not exist (%s)"
+            error.message = ("region %r is not a valid %s region: the endpoint named after it does not exist (%s)"
                              % (region, self.cloud, error.message))
 
     def credentials(self):

@@ -25,6 +25,13 @@ from .errors import AUTH_FAILED, CloudError, ConfigurationError, MALFORMED_ID, U
 
 
 MAX_TIMEOUT = 86400
+# The image modules' size options: (lowest, highest, unit). A day of waiting; 64 calls in flight; a Tencent batch
+# fits one DescribeImages call (Limit at most 100: models.py DescribeImagesRequest; DeleteImages documents no maximum).
+SIZE_LIMITS = {
+    "wait_timeout": (1, MAX_TIMEOUT, " seconds"),
+    "max_concurrency": (1, 64, ""),
+    "batch_size": (1, 100, ""),
+}
 
 
 def auth_argument_spec(adapter_cls):
@@ -154,6 +161,14 @@ def check_limits(settings):
         raise ConfigurationError("retries must be 0 or more")
 
 
+def check_sizes(params):
+    """Each size option within its own bounds (SIZE_LIMITS); raises ConfigurationError naming them."""
+    for name, (low, high, unit) in SIZE_LIMITS.items():
+        value = params.get(name)
+        if value is not None and not low <= value <= high:
+            raise ConfigurationError("%s must be between %d and %d%s, not %d" % (name, low, high, unit, value))
+
+
 def quiet_sdk_loggers():
     """The SDKs log through handler-less loggers; keep module stdout/stderr clean (and secret-free)."""
     for name in ("tencentcloud_sdk_common", "HuaweiCloud-SDK", "huaweicloudsdkcore", "alibabacloud_credentials"):
@@ -192,6 +207,8 @@ class CloudModule:
         settings.update(credential_settings(self.adapter_cls, settings))
         settings.update(endpoint_settings(self.adapter_cls, settings))
         check_limits(settings)
+        for warning in self.adapter_cls.settings_warnings(settings):
+            self.module.warn(warning)
         if not settings.get("validate_certs") and settings["scheme"] == "https":
             self.module.warn("validate_certs is false: the %s endpoint's TLS certificate is not checked."
                              % self.adapter_cls.cloud)
@@ -282,13 +299,11 @@ class ImageModule(CloudModule):
                     % (len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad)),
                 error=CloudError(MALFORMED_ID, "malformed image ids").as_dict(),
                 blocked=[{"id": b, "category": MALFORMED_ID, "code": None,
-                          "reason": "%r is not a %s image id (%s)" % (b, self.adapter_cls.cloud, self.adapter_cls.id_format)}
+                          "reason": "%r is not a valid %s image id (%s)" % (b, self.adapter_cls.cloud, self.adapter_cls.id_format)}
                          for b in bad],
                 **self.failure_defaults())
         p["image_ids"] = ids
-        for name in ("wait_timeout", "max_concurrency", "batch_size"):
-            if p.get(name) is not None and not 1 <= p[name] <= MAX_TIMEOUT:
-                raise ConfigurationError("%s must be between 1 and %d" % (name, MAX_TIMEOUT))
+        check_sizes(p)
         # NaN and infinity would leave the adaptive rate nothing to halve or cap (retry.RateLimiter).
         if p.get("rate_limit") is not None and not 0 < p["rate_limit"] < float("inf"):
             raise ConfigurationError("rate_limit must be a positive, finite number of requests per second")

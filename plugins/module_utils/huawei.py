@@ -95,6 +95,21 @@ class HuaweiAdapter(ImageAdapter):
         return client
 
     @classmethod
+    def settings_warnings(cls, settings):
+        """With endpoint and project_id both given, region chooses neither (signing does not use it): say so when the
+        endpoint's host does not name the region. IP addresses (test or private endpoints) are not checked."""
+        host = re.sub(r":[0-9]+$", "", settings.get("host") or "").strip("[]").lower()
+        region = settings.get("region")
+        if not (region and settings.get("endpoint") and settings.get("project_id")) or region.lower() in host:
+            return []
+        if re.match(r"^[0-9.]+$|^[0-9a-f]*:[0-9a-f:.]*$", host):
+            return []
+        return ["region %s is not used for the image calls: endpoint and project_id are both set, so the images are "
+                "those of project %s at %s, whatever region that is. The endpoint's host does not name region %s "
+                "(a public IMS endpoint is ims.%s.myhuaweicloud.com): check endpoint, project_id and region."
+                % (region, settings["project_id"], host, region, region)]
+
+    @classmethod
     def check_assume_role(cls, role):
         role = super(HuaweiAdapter, cls).check_assume_role(role)
         if not role.get("domain_name") and not role.get("domain_id"):

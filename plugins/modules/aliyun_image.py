@@ -150,6 +150,25 @@ images:
     image_owner_alias:
       description: C(self), C(others), C(system) or C(marketplace).
       type: str
+    platform:
+      description: Operating system platform, as the cloud reports it (C(Platform)).
+      type: str
+    is_public:
+      description: Whether the image is public (C(IsPublic)).
+      type: bool
+    is_copied:
+      description: Whether the image is a copy of another image (C(IsCopied)).
+      type: bool
+    kind:
+      description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public) (system
+        and marketplace images), from C(ImageOwnerAlias). The delete module deletes only V(private) images.
+      type: str
+    progress:
+      description: Creation progress, for example C(100%) (C(Progress)).
+      type: str
+    description:
+      description: Image description.
+      type: str
 snapshots_deleted:
   description: With O(delete_snapshots=true), the ids of the images' snapshots deleted by this task; in check mode,
     those that would be deleted. Empty otherwise.
@@ -174,7 +193,10 @@ snapshots_kept:
       description: Why it stays, in plain words.
       type: str
 request_ids:
-  description: Request ids of the DeleteImage calls (dry runs included) and of the DeleteSnapshot calls.
+  description:
+    - Request ids of the DeleteImage calls (dry runs included) and of the DeleteSnapshot calls that succeeded.
+    - Only calls the cloud accepted are listed. The request id of a refused or failed call is in
+      RV(error.request_id) (of the first one, when several calls were refused).
   returned: always
   type: list
   elements: str
@@ -218,7 +240,7 @@ error:
       description: The cloud's error message.
       type: str
     request_id:
-      description: The request id of the failed call.
+      description: The request id of the failed (or refused) call, when the cloud answered with one.
       type: str
     http_status:
       description: HTTP status of the failed call, where the API uses it.

@@ -97,6 +97,51 @@ images:
     kind:
       description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public).
       type: str
+    platform:
+      description: Operating system platform, as the cloud reports it (C(Platform)).
+      type: str
+    usage:
+      description: C(instance) when instances use the image, C(none) otherwise (C(Usage)).
+      type: str
+    is_public:
+      description: Whether the image is public (C(IsPublic)).
+      type: bool
+    is_self_shared:
+      description: Whether this account shares the image with others (C(IsSelfShared)).
+      type: bool
+    is_copied:
+      description: Whether the image is a copy of another image (C(IsCopied)).
+      type: bool
+    image_owner_alias:
+      description: C(self), C(others), C(system) or C(marketplace) (C(ImageOwnerAlias)).
+      type: str
+    progress:
+      description: Creation progress, for example C(100%) (C(Progress)).
+      type: str
+    description:
+      description: Image description.
+      type: str
+error:
+  description: On failure, the error in the collection's taxonomy beside the cloud's own code.
+  returned: failure
+  type: dict
+  contains:
+    category:
+      description: not_found, malformed_id, in_use, shared, public, busy, invalid_state, throttled, auth_failed,
+        forbidden, limit_exceeded, invalid_parameter, transient or unknown.
+      type: str
+    code:
+      description: The cloud's error code.
+      type: str
+    message:
+      description: The cloud's error message.
+      type: str
+    request_id:
+      description: The request id of the failed (or refused) call, when the cloud answered with one.
+      type: str
+    http_status:
+      description: HTTP status of the failed call, where the API uses it.
+      type: int
 """
 
 from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule

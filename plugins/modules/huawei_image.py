@@ -136,8 +136,35 @@ images:
     owner:
       description: The project that owns the image; the project's own images are the private ones (their C(kind) is C(private)).
       type: str
+    platform:
+      description: Operating system platform, as the cloud reports it (C(__platform)).
+      type: str
+    snapshot_ids:
+      description: Snapshots bound to the image. IMS reports none, so this is always empty on Huawei Cloud; it is
+        there so that images have the same keys on every cloud.
+      type: list
+      elements: str
+    kind:
+      description: V(private) (the project's own, whose RV(images[].owner) is the project), V(shared) (shared with it
+        by another project) or V(public) (gold and market images). The delete module deletes only V(private) images.
+      type: str
+    visibility:
+      description: C(private), C(public) or C(shared) (IMS C(visibility)).
+      type: str
+    whole_image:
+      description: Whether this is a full-ECS image (C(__whole_image)).
+      type: bool
+    protected:
+      description: Whether the image is protected (IMS C(protected)); a protected image cannot be deleted.
+      type: bool
+    description:
+      description: Image description.
+      type: str
 request_ids:
-  description: Request ids (C(X-Request-Id)) of the DELETE calls.
+  description:
+    - Request ids (C(X-Request-Id)) of the DELETE calls that succeeded.
+    - Only calls the cloud accepted are listed. The request id of a refused or failed call is in
+      RV(error.request_id) (of the first one, when several calls were refused).
   returned: always
   type: list
   elements: str
@@ -181,7 +208,7 @@ error:
       description: The cloud's error message.
       type: str
     request_id:
-      description: The request id of the failed call.
+      description: The request id of the failed (or refused) call, when the cloud answered with one.
       type: str
     http_status:
       description: HTTP status of the failed call, where the API uses it.

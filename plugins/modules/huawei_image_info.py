@@ -97,6 +97,53 @@ images:
     kind:
       description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public).
       type: str
+    platform:
+      description: Operating system platform, as the cloud reports it (C(__platform)).
+      type: str
+    snapshot_ids:
+      description: Snapshots bound to the image. IMS reports none, so this is always empty on Huawei Cloud; it is
+        there so that images have the same keys on every cloud.
+      type: list
+      elements: str
+    image_type:
+      description: C(private), C(shared) (also an own image shared with others), C(gold) or C(market).
+      type: str
+    owner:
+      description: The project that owns the image; the project's own images are the private ones (RV(images[].kind)).
+      type: str
+    visibility:
+      description: C(private), C(public) or C(shared) (IMS C(visibility)).
+      type: str
+    whole_image:
+      description: Whether this is a full-ECS image (C(__whole_image)).
+      type: bool
+    protected:
+      description: Whether the image is protected (IMS C(protected)); a protected image cannot be deleted.
+      type: bool
+    description:
+      description: Image description.
+      type: str
+error:
+  description: On failure, the error in the collection's taxonomy beside the cloud's own code.
+  returned: failure
+  type: dict
+  contains:
+    category:
+      description: not_found, malformed_id, in_use, shared, public, busy, invalid_state, throttled, auth_failed,
+        forbidden, limit_exceeded, invalid_parameter, transient or unknown.
+      type: str
+    code:
+      description: The cloud's error code.
+      type: str
+    message:
+      description: The cloud's error message.
+      type: str
+    request_id:
+      description: The request id of the failed (or refused) call, when the cloud answered with one.
+      type: str
+    http_status:
+      description: HTTP status of the failed call, where the API uses it.
+      type: int
 """
 
 from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule

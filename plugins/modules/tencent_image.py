@@ -141,6 +141,19 @@ images:
     image_type:
       description: C(PRIVATE_IMAGE), C(SHARED_IMAGE) or C(PUBLIC_IMAGE).
       type: str
+    platform:
+      description: Operating system platform, as the cloud reports it (C(Platform)).
+      type: str
+    kind:
+      description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public)
+        (C(ImageType)). The delete module deletes only V(private) images.
+      type: str
+    image_source:
+      description: How the image was made (C(ImageSource), for example C(CREATE_IMAGE) or C(EXTERNAL_IMPORT)).
+      type: str
+    description:
+      description: Image description.
+      type: str
 snapshots_deleted:
   description: With O(delete_snapshots=true), the ids of the images' snapshots deleted by this task (by
     C(DeleteBindedSnap) or C(DeleteSnapshots)); in check mode, those that would be deleted. Empty otherwise.
@@ -165,7 +178,10 @@ snapshots_kept:
       description: Why it stays, in plain words.
       type: str
 request_ids:
-  description: Request ids of the DeleteImages calls (dry runs included) and of the CBS DeleteSnapshots calls.
+  description:
+    - Request ids of the DeleteImages calls (dry runs included) and of the CBS DeleteSnapshots calls that succeeded.
+    - Only calls the cloud accepted are listed. The request id of a refused or failed call is in
+      RV(error.request_id) (of the first one, when several calls were refused).
   returned: always
   type: list
   elements: str
@@ -209,7 +225,7 @@ error:
       description: The cloud's error message.
       type: str
     request_id:
-      description: The request id of the failed call.
+      description: The request id of the failed (or refused) call, when the cloud answered with one.
       type: str
     http_status:
       description: HTTP status of the failed call, where the API uses it.

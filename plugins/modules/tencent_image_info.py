@@ -97,6 +97,39 @@ images:
     kind:
       description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public).
       type: str
+    platform:
+      description: Operating system platform, as the cloud reports it (C(Platform)).
+      type: str
+    image_type:
+      description: C(PRIVATE_IMAGE), C(SHARED_IMAGE) or C(PUBLIC_IMAGE).
+      type: str
+    image_source:
+      description: How the image was made (C(ImageSource), for example C(CREATE_IMAGE) or C(EXTERNAL_IMPORT)).
+      type: str
+    description:
+      description: Image description.
+      type: str
+error:
+  description: On failure, the error in the collection's taxonomy beside the cloud's own code.
+  returned: failure
+  type: dict
+  contains:
+    category:
+      description: not_found, malformed_id, in_use, shared, public, busy, invalid_state, throttled, auth_failed,
+        forbidden, limit_exceeded, invalid_parameter, transient or unknown.
+      type: str
+    code:
+      description: The cloud's error code.
+      type: str
+    message:
+      description: The cloud's error message.
+      type: str
+    request_id:
+      description: The request id of the failed (or refused) call, when the cloud answered with one.
+      type: str
+    http_status:
+      description: HTTP status of the failed call, where the API uses it.
+      type: int
 """
 
 from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule

@@ -275,3 +275,27 @@ def test_playbook_with_the_awx_key_and_role_credentials(emu, tmp_path):
         assert all(c["account"] == OWNER for c in calls if c not in role_calls)
     tencent_role = [c for c in journal(emu, "tencent") if c["action"] == "AssumeRole"][0]
     assert tencent_role["params"]["RoleSessionName"] == "awx-job"
+
+
+def test_huawei_endpoint_and_project_id_win_over_region_with_a_warning(emu, home):
+    """region cn-nowhere-1 with the endpoint and project of cn-north-4: the cn-north-4 image goes, and the module warns
+    that the region was not used (the endpoint's host, localhost here, does not name it)."""
+    owner = next(a for a in emu.seed["accounts"] if str(a["id"]) == OWNER)["huawei"]
+    args = image_args(emu, "huawei", **keys(emu, "huawei", OWNER))
+    args.update(region="cn-nowhere-1", endpoint=emu.url("huawei").replace("127.0.0.1", "localhost"),
+                project_id=owner["projects"][REGIONS["huawei"]])
+    run = run_module("huawei", args)
+    assert run.result and not run.result.get("failed"), run.result
+    assert run.result["deleted"] == [IMAGES["huawei"]]
+    # A warning is a string, or on ansible-core 2.19 a dict holding the message: str() covers both.
+    warnings = [str(w) for w in run.result.get("warnings", []) if "cn-nowhere-1" in str(w)]
+    assert len(warnings) == 1 and "is not used for the image calls" in warnings[0], run.result.get("warnings")
+
+
+def test_huawei_endpoint_naming_the_region_gives_no_warning(emu, home):
+    """The same task with the region the endpoint serves: no warning (the emulator's address is an IP, not checked)."""
+    owner = next(a for a in emu.seed["accounts"] if str(a["id"]) == OWNER)["huawei"]
+    args = image_args(emu, "huawei", project_id=owner["projects"][REGIONS["huawei"]], **keys(emu, "huawei", OWNER))
+    run = run_module("huawei", args)
+    assert run.result and not run.result.get("failed"), run.result
+    assert not [w for w in run.result.get("warnings", []) if "is not used for the image calls" in str(w)]

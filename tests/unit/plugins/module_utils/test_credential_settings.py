@@ -125,3 +125,66 @@ def test_a_default_endpoint_that_does_not_exist_names_the_region(text, endpoint,
     assert error.category == category
     if category == INVALID_PARAMETER:
         assert "xx-nowhere-1" in error.message.split(":")[0]
+
+
+# -- Huawei: region against an explicit endpoint and project_id ---------------------------------------------------
+def huawei_settings(region, endpoint, project_id):
+    settings = {"region": region, "endpoint": endpoint, "project_id": project_id}
+    settings.update(base.endpoint_settings(HuaweiAdapter, settings))
+    return settings
+
+
+@pytest.mark.parametrize("endpoint, host", [
+    ("https://ims.cn-north-4.myhuaweicloud.com", "ims.cn-north-4.myhuaweicloud.com"),
+    ("ims.cn-north-4.myhuaweicloud.com:443", "ims.cn-north-4.myhuaweicloud.com"),
+    ("http://localhost:8443", "localhost"),
+    ("http://cafe:8443", "cafe"),  # hex letters, but a host name: no colon, not an IPv6 address
+])
+def test_huawei_warns_when_the_endpoint_does_not_name_the_region(endpoint, host):
+    warnings = HuaweiAdapter.settings_warnings(huawei_settings("cn-nowhere-1", endpoint, "0123456789abcdef"))
+    assert len(warnings) == 1
+    assert "region cn-nowhere-1 is not used for the image calls" in warnings[0]
+    assert " at %s," % host in warnings[0] and "project 0123456789abcdef" in warnings[0]
+
+
+@pytest.mark.parametrize("region, endpoint, project_id", [
+    ("cn-north-4", "https://ims.cn-north-4.myhuaweicloud.com", "p1"),      # the endpoint names the region
+    ("cn-north-4", "ims.CN-NORTH-4.myhuaweicloud.com:443", "p1"),         # case and port do not matter
+    ("cn-nowhere-1", "https://ims.cn-north-4.myhuaweicloud.com", None),   # the project is looked up for the region
+    ("cn-nowhere-1", None, "p1"),                                         # the endpoint is built from the region
+    ("cn-north-4", "http://127.0.0.1:8443", "p1"),                        # an IP address (a test endpoint)
+    ("cn-north-4", "http://[::1]:8443", "p1"),
+])
+def test_huawei_does_not_warn_when_the_region_is_used_or_cannot_be_checked(region, endpoint, project_id):
+    assert HuaweiAdapter.settings_warnings(huawei_settings(region, endpoint, project_id)) == []
+
+
+@pytest.mark.parametrize("adapter_cls", [TencentAdapter, AliyunAdapter])
+def test_other_clouds_have_no_settings_warnings(adapter_cls):
+    settings = {"region": "nowhere-1", "endpoint": "https://cvm.ap-guangzhou.tencentcloudapi.com"}
+    settings.update(base.endpoint_settings(adapter_cls, settings))
+    assert adapter_cls.settings_warnings(settings) == []
+
+
+# -- the image modules' size options --------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, value, message", [
+    ("wait_timeout", 0, "wait_timeout must be between 1 and 86400 seconds, not 0"),
+    ("wait_timeout", 86401, "wait_timeout must be between 1 and 86400 seconds, not 86401"),
+    ("max_concurrency", 0, "max_concurrency must be between 1 and 64, not 0"),
+    ("max_concurrency", 65, "max_concurrency must be between 1 and 64, not 65"),
+    ("batch_size", 0, "batch_size must be between 1 and 100, not 0"),
+    ("batch_size", 101, "batch_size must be between 1 and 100, not 101"),
+])
+def test_size_options_out_of_bounds_fail_with_their_own_bounds(name, value, message):
+    with pytest.raises(ConfigurationError) as raised:
+        base.check_sizes({name: value})
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("params", [
+    {"wait_timeout": 1, "max_concurrency": 1, "batch_size": 1},
+    {"wait_timeout": 86400, "max_concurrency": 64, "batch_size": 100},
+    {"wait_timeout": None, "max_concurrency": None, "batch_size": None},   # huawei/aliyun have no batch_size
+])
+def test_size_options_within_bounds_pass(params):
+    base.check_sizes(params)
