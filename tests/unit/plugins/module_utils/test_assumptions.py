@@ -13,6 +13,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils.deletion import DeletionFailed, ImageDeletion
+from ansible_collections.multicloud.images.tests.unit.plugins.module_utils.emulator_adapters import (
+    adapter_for as make_adapter,
+)
 
 DELETABLE = {"tencent": ["img-emu00001", "img-emu00002"], "aliyun": ["m-emu0001", "m-emu0008"],
              "huawei": ["e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000005"]}
@@ -20,12 +23,12 @@ DELETE_ACTION = {"tencent": "DeleteImages", "aliyun": "DeleteImage", "huawei": "
 
 
 @pytest.fixture
-def run(adapter_for):
+def run():
     """``run(emu, cloud, ids, **engine_options)``: one task's lifecycle with the real adapter (2 retries)."""
     def run_task(emu, cloud, ids, **kwargs):
         kwargs.setdefault("sleep", lambda s: None)
         kwargs.setdefault("batch_size", 50)
-        return ImageDeletion(adapter_for(emu, cloud, retries=2), image_ids=ids, **kwargs).run()
+        return ImageDeletion(make_adapter(emu, cloud, retries=2), image_ids=ids, **kwargs).run()
     return run_task
 
 
@@ -171,7 +174,7 @@ def test_huawei_outcomes_do_not_depend_on_the_http_status(emu, status, run):
 # -- huawei_tag_format: whether an answer's tags read Key.Value or Key=Value is not documented -------------------------
 
 @pytest.mark.parametrize("tag_format", ["dot", "equals"])
-def test_huawei_tags_read_either_way(emu, tag_format, adapter_for):
+def test_huawei_tags_read_either_way(emu, tag_format):
     emu.control.configure(huawei_tag_format=tag_format)
-    image = adapter_for(emu, "huawei").describe(["e0000000-0000-4000-8000-000000000001"])
+    image = make_adapter(emu, "huawei").describe(["e0000000-0000-4000-8000-000000000001"])
     assert image["e0000000-0000-4000-8000-000000000001"]["tags"] == {"env": "prod"}

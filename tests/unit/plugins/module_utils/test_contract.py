@@ -20,6 +20,9 @@ import re
 import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils.deletion import ImageDeletion
+from ansible_collections.multicloud.images.tests.unit.plugins.module_utils.emulator_adapters import (
+    adapter_for as make_adapter,
+)
 
 # Deletable images of the default seed, and one name of each cloud.
 DELETABLE = {"tencent": ["img-emu00001", "img-emu00002", "img-emu00009"],
@@ -29,15 +32,15 @@ DELETABLE = {"tencent": ["img-emu00001", "img-emu00002", "img-emu00009"],
 NAMES = {"tencent": ["web-2"], "aliyun": ["app-1"], "huawei": ["api-1"]}
 
 
-def exercise(emu, cloud, adapter_for):
+def exercise(emu, cloud):
     """Every kind of request the adapters make, through the engine and the info listing; returns the journal."""
     emu.control.configure(delete_polls=1)
     options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False, "delete_snapshots": True},
                "huawei": {"delete_backups": True}}[cloud]
     for check_mode in (True, False):
-        ImageDeletion(adapter_for(emu, cloud), image_ids=DELETABLE[cloud], names=NAMES[cloud], options=options,
+        ImageDeletion(make_adapter(emu, cloud), image_ids=DELETABLE[cloud], names=NAMES[cloud], options=options,
                       check_mode=check_mode, batch_size=2, sleep=lambda s: None).run()
-    lister = adapter_for(emu, cloud)
+    lister = make_adapter(emu, cloud)
     for image_type in ("private", "shared", "public", "all"):
         lister.list_images(image_type=image_type, tags={"env": "prod"})
         lister.list_images(image_type=image_type, names=["web-1", "app-1", "api-1"])
@@ -221,8 +224,8 @@ CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huaw
 
 
 @pytest.mark.parametrize("cloud", ["aliyun", "huawei", "tencent"])
-def test_every_request_fits_the_sdk_request_model(emu, cloud, adapter_for):
-    journal = exercise(emu, cloud, adapter_for)
+def test_every_request_fits_the_sdk_request_model(emu, cloud):
+    journal = exercise(emu, cloud)
     actions = set(c["action"] for c in journal)
     assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"},
             "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"},

@@ -11,6 +11,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils.deletion import DeletionFailed, ImageDeletion
+from ansible_collections.multicloud.images.tests.unit.plugins.module_utils.emulator_adapters import (
+    adapter_for as make_adapter,
+)
 
 TENCENT_IMAGES = [
     {"id": "img-snap0001", "name": "three-disks", "snapshot_ids": ["snap-sys00001", "snap-dat00001", "snap-dat00002"]},
@@ -31,11 +34,11 @@ def seed(emu, cloud, images, snapshots=None, **config):
 
 
 @pytest.fixture
-def run(adapter_for):
+def run():
     """``run(emu, cloud, ids, check_mode=False, delete_snapshots=True, **engine_options)``: one task with the real adapter."""
     def run_task(emu, cloud, ids, check_mode=False, delete_snapshots=True, **kwargs):
         kwargs.setdefault("sleep", lambda s: None)
-        return ImageDeletion(adapter_for(emu, cloud, retries=1), image_ids=ids,
+        return ImageDeletion(make_adapter(emu, cloud, retries=1), image_ids=ids,
                              options={"delete_snapshots": delete_snapshots}, check_mode=check_mode, batch_size=50,
                              **kwargs).run()
     return run_task
