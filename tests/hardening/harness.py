@@ -114,6 +114,8 @@ class HardeningEmulator:
             args["secret_key"] = secret_key
         if cloud == "huawei":
             args["project_id"] = PROJECTS["cn-north-4"]
+        # Every other service the modules call is served by the emulator on the same port: never a public endpoint.
+        args["service_endpoints"] = dict((name, args["endpoint"]) for name in SERVICES[cloud])
         return args
 
     def images(self, cloud):
@@ -203,6 +205,27 @@ def module_main(cloud, info=False):
     return importlib.import_module(name).main
 
 
+# The service_endpoints keys each cloud's modules take (their doc fragments).
+SERVICES = {"tencent": ("sts", "as", "cbs"), "aliyun": ("sts", "ess"), "huawei": ("as", "ecs")}
+
+
+@contextlib.contextmanager
+def as_a_module():
+    """Run as a module runs on a managed node. Once any controller code is imported in this process (a filter plugin's
+    test, say), ansible-core 2.19+ sends a module's warnings to the controller's display instead of its result."""
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:  # ansible-core before 2.19
+        yield
+        return
+    was = getattr(_internal, "is_controller", False)
+    _internal.is_controller = False
+    try:
+        yield
+    finally:
+        _internal.is_controller = was
+
+
 def run_module(cloud, args, check_mode=False, diff=False, info=False):
     """Run <cloud>_image main() here with these args; capture its exit JSON, output and any traceback."""
     from ansible.module_utils.common import warnings as ansible_warnings
@@ -228,6 +251,7 @@ def run_module(cloud, args, check_mode=False, diff=False, info=False):
         stack.push(patch)
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
+        stack.enter_context(as_a_module())
         try:
             main()
             error = "main() returned without exit_json/fail_json"

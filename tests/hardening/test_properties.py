@@ -120,7 +120,29 @@ def expected(cloud, images, ids, names, options):
         if (image["name"] in names and image["owner"] == "self" and visible(cloud, image)
                 and image.get("deleting_polls_left") is None and image["id"] not in wanted):
             wanted.append(image["id"])
-    return dict((image_id, verdict(cloud, images.get(image_id), options)) for image_id in wanted)
+    plan = dict((image_id, verdict(cloud, images.get(image_id), options)) for image_id in wanted)
+    if cloud == "huawei":
+        # README, "Huawei describe": more than 3 ids are found by listing the project's own images; of those not
+        # found, up to 3 are read one by one, more only in a listing of the shared images: a public id among them is
+        # then reported absent (it could not be deleted anyway).
+        requested = unique_stripped(ids)
+        own = [i for i in requested if images.get(i) is not None and images[i]["owner"] == "self"
+               and visible(cloud, images[i])]
+        missing = [i for i in requested if i not in own]
+        if len(requested) > 3 and len(missing) > 3:
+            for image_id in missing:
+                image = images.get(image_id)
+                if image is not None and image["public"]:
+                    plan[image_id] = "absent"
+    return plan
+
+
+def unique_stripped(ids):
+    out = []
+    for image_id in ids:
+        if image_id.strip() not in out:
+            out.append(image_id.strip())
+    return out
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------
@@ -282,7 +304,9 @@ def test_well_formed_input_matches_the_oracle(hx, cloud):
         if diff and not run.failed:
             # The diff shows exactly the images being deleted, as they were.
             assert [i["id"] for i in result["diff"]["before"]["images"]] == result["deleted"], context
-            assert result["diff"]["after"] == {"images": []}, context
+            assert result["diff"]["after"]["images"] == [], context
+            # With delete_snapshots the diff also shows the snapshots: after the run only the kept ones stay.
+            assert set(result["diff"]["after"]) <= {"images", "snapshots"}, context
         assert [i["id"] for i in result["images"]] == result["deleted"], context
 
     prop()
