@@ -104,7 +104,7 @@ options:
         description: STS, for O(assume_role) (default C(sts.aliyuncs.com)).
         type: str
       ess:
-        description: Auto Scaling (ESS).
+        description: Auto Scaling (ESS), for O(protect_referenced) and O(with_references) (default C(ess.REGION.aliyuncs.com)).
         type: str
 requirements:
   - alibabacloud-tea-openapi >= 0.4.0

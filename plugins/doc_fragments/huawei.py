@@ -105,10 +105,10 @@ options:
     type: dict
     suboptions:
       as:
-        description: Auto Scaling.
+        description: Auto Scaling, for O(protect_referenced) and O(with_references) (default C(https://as.REGION.myhuaweicloud.com)).
         type: str
       ecs:
-        description: Elastic Cloud Server.
+        description: Elastic Cloud Server (servers that run an image), for O(protect_referenced) and O(with_references) (default C(https://ecs.REGION.myhuaweicloud.com)).
         type: str
 requirements:
   - huaweicloudsdkcore

@@ -53,6 +53,16 @@ options:
       - Client-side cap on delete calls (and dry runs) per second, shared by all threads of the task.
       - Defaults to the cloud's documented limit where it has one (Tencent DeleteImages, 10/s), otherwise 20/s.
     type: float
+  protect_referenced:
+    description:
+      - Before anything is deleted (in check mode too), read once, paged, what in the region still names an image
+        (launch template versions, every version and not only the default one, and auto-scaling configurations; on
+        Huawei Cloud, AS scaling configurations and the ECS servers that run the image) and block those images: as
+        V(referenced), or V(in_use) for a server. RV(blocked) names each referrer.
+      - A refused read fails the task before any delete and names the missing permission (see the collection's
+        docs/permissions.md). V(false) skips these reads.
+    type: bool
+    default: true
 notes:
   - Before anything is deleted, every selected image is checked (described, read further where only another read
     shows a block, and dry-run where the API has a dry run). If any image cannot be deleted (in use, shared, public,

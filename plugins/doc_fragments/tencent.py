@@ -102,7 +102,7 @@ options:
         description: STS, for O(assume_role) (default C(sts.tencentcloudapi.com)).
         type: str
       as:
-        description: Auto Scaling.
+        description: Auto Scaling, for O(protect_referenced) and O(with_references) (default C(as.tencentcloudapi.com)).
         type: str
       cbs:
         description: Cloud Block Storage.

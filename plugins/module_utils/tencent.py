@@ -12,6 +12,7 @@ import os
 import re
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .references import LAUNCH_TEMPLATE, SCALING_CONFIGURATION, Read, reference
 from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, THROTTLED, TRANSIENT, UNKNOWN, classify
 
 # Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
@@ -27,6 +28,11 @@ BUSY_STATES = {"CREATING": "being created", "SYNCING": "being copied to another 
 NAME_FILTER_VALUES = 5
 MAX_FILTERS = 10
 KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public"}  # Image.ImageType
+# DescribeLaunchTemplates, DescribeLaunchTemplateVersions (cvm) and DescribeLaunchConfigurations (as): "Limit ...
+# maximum 100" (their request models); a version range defaults to MinVersion 0, MaxVersion 30.
+REFERENCE_PAGE = 100
+MAX_REFERENCE_PAGES = 1000
+AS_VERSION = "2018-04-19"
 
 
 class TencentAdapter(ImageAdapter):
@@ -58,7 +64,7 @@ class TencentAdapter(ImageAdapter):
     role_arn_prefix = "qcs::cam::uin/"
     duration_range = (1, 43200)
     service_endpoint_names = ("sts", "as", "cbs")
-    default_service_endpoints = {"sts": "sts.tencentcloudapi.com"}
+    default_service_endpoints = {"sts": "sts.tencentcloudapi.com", "as": "as.tencentcloudapi.com"}
     # Options of tencent_image only.
     delete_options = {"delete_snapshots": {"type": "bool", "default": False},
                       "batch_size": {"type": "int", "default": 50}}
@@ -128,10 +134,23 @@ class TencentAdapter(ImageAdapter):
             message = "HTTP error from the endpoint: %s" % (str(message)[:200],)
         return CloudError(classify(self.cloud, code), message, code=code, request_id=exc.requestId, image_id=image_id)
 
-    def _call(self, action, params, image_id=None, mutating=False, deletes=False):
+    def service_client(self, service):
+        """The SDK's CommonClient for another service (``as``), one per thread, at service_endpoints.<service>."""
+        from tencentcloud.common.common_client import CommonClient
+
+        clients = self._local.__dict__.setdefault("services", {})
+        if service not in clients:
+            scheme, host = self.settings["service_endpoints"][service]
+            clients[service] = CommonClient(service, AS_VERSION, self.credentials(), self.settings["region"],
+                                            profile=self.client_profile(scheme, host))
+        return clients[service]
+
+    def _call(self, action, params, image_id=None, mutating=False, deletes=False, service=None):
         """Send ``action``; check the answer ourselves: the SDK takes an error with an unexpected
         Content-Type as success (its abstract client), and we must never report a delete that did not happen."""
         def send(client):
+            if service:
+                client = self.service_client(service)
             answer = client.call_json(action, params)
             response = answer.get("Response") if isinstance(answer, dict) else None
             if not isinstance(response, dict):
@@ -203,6 +222,43 @@ class TencentAdapter(ImageAdapter):
                 images.extend(i for i in self._describe_pages(page_filters) if i["name"] in batch)
             return images
         return self._describe_pages(filters)
+
+    # -- references ----------------------------------------------------------------------------
+    def _pages(self, action, params, key, service=None):
+        """Every item of an Offset/Limit listing (TotalCount says when it ends)."""
+        items = []
+        for dummy_page in range(MAX_REFERENCE_PAGES):
+            response = self._call(action, dict(params, Offset=len(items), Limit=REFERENCE_PAGE), service=service)
+            page = response.get(key) or []
+            items.extend(page)
+            if not page or len(items) >= int(response.get("TotalCount") or 0):
+                break
+        return items
+
+    def reference_reads(self):
+        return [Read("cvm:DescribeLaunchTemplates", self._launch_templates),
+                Read("as:DescribeLaunchConfigurations", self._launch_configurations)]
+
+    def _launch_templates(self):
+        templates = self._pages("DescribeLaunchTemplates", {}, "LaunchTemplateSet")
+        return [], [Read("cvm:DescribeLaunchTemplateVersions", lambda t=t: self._template_versions(t))
+                    for t in templates]
+
+    def _template_versions(self, template):
+        # Every version, not only the default: MaxVersion defaults to 30, so the range ends at LatestVersionNumber.
+        params = {"LaunchTemplateId": template.get("LaunchTemplateId"), "MinVersion": 0,
+                  "MaxVersion": max(int(template.get("LatestVersionNumber") or 0), 1)}
+        versions = self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet")
+        return [reference((v.get("LaunchTemplateVersionData") or {}).get("ImageId"), LAUNCH_TEMPLATE,
+                          template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
+                          version=v.get("LaunchTemplateVersion")) for v in versions], []
+
+    def _launch_configurations(self):
+        configurations = self._pages("DescribeLaunchConfigurations", {}, "LaunchConfigurationSet", service="as")
+        return [reference(c.get("ImageId"), SCALING_CONFIGURATION, c.get("LaunchConfigurationId"),
+                          c.get("LaunchConfigurationName"),
+                          group=",".join(g.get("AutoScalingGroupId") for g in c.get("AutoScalingGroupAbstractSet") or [])
+                          or None) for c in configurations], []
 
     # -- decisions and deletes ---------------------------------------------------------------
     def block_for(self, image, options):

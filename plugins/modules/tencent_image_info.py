@@ -97,6 +97,14 @@ images:
     kind:
       description: V(private) (this account's own), V(shared) (shared with it by another account) or V(public).
       type: str
+    referenced_by:
+      description:
+        - With O(with_references=true), what still names the image; empty when nothing does.
+        - Each entry has C(kind) (launch_template, scaling_configuration or server), C(id), C(name), and
+          C(version) (launch_template) or C(group) (scaling_configuration, its scaling group ids).
+      returned: when O(with_references=true)
+      type: list
+      elements: dict
 """
 
 from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule

@@ -11,9 +11,12 @@ from .seed import CLOUD_FIELDS, COMMON_FIELDS, with_state_key
 KINDS = ("throttle", "server_error", "drop", "slow", "error", "mutate", "hold")
 PHASES = ("before", "after")
 ACTIONS = {
-    "tencent": ("DescribeImages", "DeleteImages"),
-    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks"),
-    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects"),
+    "tencent": ("DescribeImages", "DeleteImages", "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions",
+                "DescribeLaunchConfigurations"),
+    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks", "DescribeLaunchTemplates",
+               "DescribeLaunchTemplateVersions", "DescribeScalingConfigurations"),
+    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects", "ListScalingConfigs",
+               "ListServersDetails"),
 }
 MAX_DELAY_MS = 120000
 

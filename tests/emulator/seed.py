@@ -101,7 +101,7 @@ def check_config(config, base=None):
 def normalize(seed):
     """Return {config, accounts, images} with every default filled in and every value checked."""
     seed = seed or {}
-    unknown = set(seed) - {"config", "accounts", "images", "roles"}
+    unknown = set(seed) - {"config", "accounts", "images", "roles", "references", "denied"}
     if unknown:
         raise SeedError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
     accounts = [normalize_account(raw) for raw in seed.get("accounts") or []]
@@ -114,7 +114,11 @@ def normalize(seed):
     from .sts import normalize_roles
 
     roles = normalize_roles(seed.get("roles"), {account["id"] for account in accounts})
-    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images, "roles": roles}
+    from .references import normalize as normalize_references
+
+    references, denied = normalize_references(seed.get("references"), seed.get("denied"), accounts)
+    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images, "roles": roles,
+            "references": references, "denied": denied}
 
 
 def normalize_account(raw):
