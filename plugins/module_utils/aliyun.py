@@ -47,6 +47,8 @@ ESS_VERSION = "2022-02-22"
 # DescribeScalingConfigurations: "Maximum value: 50" (alibabacloud_ess20220222 models/_describe_scaling_configurations_request.py).
 REFERENCE_PAGE = 50
 MAX_REFERENCE_PAGES = 1000
+# A template deleted between the listing and its versions read names nothing any more (docs/emulator.md, Assumptions).
+TEMPLATE_GONE = ("InvalidLaunchTemplate.NotFound",)
 
 
 def runtime_options(**kwargs):
@@ -395,10 +397,15 @@ class AliyunAdapter(ImageAdapter):
 
     def _template_versions(self, template):
         # Every version (no DefaultVersion, no range), with its configuration (DetailFlag, default true).
-        versions = self._pages("DescribeLaunchTemplateVersions",
-                               {"LaunchTemplateId": template.get("LaunchTemplateId"), "DetailFlag": True},
-                               lambda body: (body.get("LaunchTemplateVersionSets") or {}).get("LaunchTemplateVersionSet")
-                               or [])
+        try:
+            versions = self._pages("DescribeLaunchTemplateVersions",
+                                   {"LaunchTemplateId": template.get("LaunchTemplateId"), "DetailFlag": True},
+                                   lambda body: (body.get("LaunchTemplateVersionSets") or {}).get(
+                                       "LaunchTemplateVersionSet") or [])
+        except CloudError as error:
+            if error.code in TEMPLATE_GONE:
+                return [], []
+            raise
         return [reference((v.get("LaunchTemplateData") or {}).get("ImageId"), LAUNCH_TEMPLATE,
                           template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
                           version=v.get("VersionNumber")) for v in versions], []

@@ -33,6 +33,8 @@ KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "
 REFERENCE_PAGE = 100
 MAX_REFERENCE_PAGES = 1000
 AS_VERSION = "2018-04-19"
+# A template deleted between the listing and its versions read (cvm errorcodes.py): it names nothing any more.
+TEMPLATE_GONE = ("InvalidParameterValue.LaunchTemplateNotFound", "InvalidParameterValue.LaunchTemplateIdNotExisted")
 
 
 class TencentAdapter(ImageAdapter):
@@ -248,7 +250,12 @@ class TencentAdapter(ImageAdapter):
         # Every version, not only the default: MaxVersion defaults to 30, so the range ends at LatestVersionNumber.
         params = {"LaunchTemplateId": template.get("LaunchTemplateId"), "MinVersion": 0,
                   "MaxVersion": max(int(template.get("LatestVersionNumber") or 0), 1)}
-        versions = self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet")
+        try:
+            versions = self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet")
+        except CloudError as error:
+            if error.code in TEMPLATE_GONE:
+                return [], []
+            raise
         return [reference((v.get("LaunchTemplateVersionData") or {}).get("ImageId"), LAUNCH_TEMPLATE,
                           template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
                           version=v.get("LaunchTemplateVersion")) for v in versions], []
