@@ -105,10 +105,15 @@ options:
     type: dict
     suboptions:
       as:
-        description: Auto Scaling, for O(protect_referenced) and O(with_references) (default C(https://as.REGION.myhuaweicloud.com)).
+        description:
+          - Auto Scaling, read for the image modules' C(protect_referenced) and the info modules' C(with_references).
+          - Default C(https://as.REGION.myhuaweicloud.com).
         type: str
       ecs:
-        description: Elastic Cloud Server (servers that run an image), for O(protect_referenced) and O(with_references) (default C(https://ecs.REGION.myhuaweicloud.com)).
+        description:
+          - Elastic Cloud Server (the servers that run an image), read for the image modules' C(protect_referenced) and
+            the info modules' C(with_references).
+          - Default C(https://ecs.REGION.myhuaweicloud.com).
         type: str
 requirements:
   - huaweicloudsdkcore

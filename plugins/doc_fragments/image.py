@@ -57,8 +57,8 @@ options:
     description:
       - Before anything is deleted (in check mode too), read once, paged, what in the region still names an image
         (launch template versions, every version and not only the default one, and auto-scaling configurations; on
-        Huawei Cloud, AS scaling configurations and the ECS servers that run the image) and block those images: as
-        V(referenced), or V(in_use) for a server. RV(blocked) names each referrer.
+        Huawei Cloud, AS scaling configurations and the ECS servers that run the image) and block those images as
+        V(referenced) (V(in_use) when a server runs it). RV(blocked) names each referrer.
       - A refused read fails the task before any delete and names the missing permission (see the collection's
         docs/permissions.md). V(false) skips these reads.
     type: bool

@@ -24,8 +24,8 @@ description:
   - Anything unsure is kept, with its reason, and does not count towards the newest O(policy.keep) - an image
     already being deleted (state V(deleting) or V(deleted)), without a creation time or with one that cannot be read,
     an image outside any group (O(policy.group_by) finds no group for it), and an image that something still names
-    (a non-empty C(referenced_by), as the info modules return it with O(with_references=true): a launch template
-    version, a scaling configuration, a server).
+    (a non-empty C(referenced_by) - a launch template version, a scaling configuration, a server - as the info modules
+    return it with C(with_references=true)).
   - An empty or missing O(policy.name_regex) considers nothing - the plan is empty, nothing is deleted.
   - Order - newest first by creation time; images created at the same second are ordered by id, the greater
     first (the order of the info modules); so in a tie for the last kept place the image with the greater id is kept.

@@ -331,4 +331,3 @@ def route(cloud, request):
     if cloud == "huawei" and (AS_PATH.match(request.path) or SERVERS_PATH.match(request.path)):
         return FRONTS[cloud]
     return None
-

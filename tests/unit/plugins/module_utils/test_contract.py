@@ -52,11 +52,11 @@ def adapter_for(emu, cloud, retries=0):
 # Launch templates (two versions each) and scaling configurations that name images the exercise does not delete, so
 # that every reference read (and each template's versions) is made and nothing is blocked.
 REFERENCES = {
-    "tencent": [{"kind": "launch_template", "id": "lt-emu00001", "versions": [{"image_id": "img-zzzzzzz1"},
-                                                                           {"image_id": "img-zzzzzzz2"}]},
+    "tencent": [{"kind": "launch_template", "id": "lt-emu00001",
+                 "versions": [{"image_id": "img-zzzzzzz1"}, {"image_id": "img-zzzzzzz2"}]},
                 {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "img-zzzzzzz3", "group": "asg-1"}],
-    "aliyun": [{"kind": "launch_template", "id": "lt-emu00001", "versions": [{"image_id": "m-zzzz1"},
-                                                                          {"image_id": "m-zzzz2"}]},
+    "aliyun": [{"kind": "launch_template", "id": "lt-emu00001",
+                "versions": [{"image_id": "m-zzzz1"}, {"image_id": "m-zzzz2"}]},
                {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "m-zzzz3", "group": "asg-1"}],
     "huawei": [{"kind": "scaling_configuration", "id": "c0000000-0000-4000-8000-000000000001",
                 "image_id": "f0000000-0000-4000-8000-0000000000fe", "group": "g0000000-0000-4000-8000-000000000001"},
