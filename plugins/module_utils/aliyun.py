@@ -18,7 +18,7 @@ import os
 import re
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
-from .references import LAUNCH_TEMPLATE, SCALING_CONFIGURATION, Read, reference
+from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
 )
@@ -46,7 +46,6 @@ ESS_VERSION = "2022-02-22"
 # DescribeLaunchTemplates / DescribeLaunchTemplateVersions: PageSize "maximum value: 50" (their API pages);
 # DescribeScalingConfigurations: "Maximum value: 50" (alibabacloud_ess20220222 models/_describe_scaling_configurations_request.py).
 REFERENCE_PAGE = 50
-MAX_REFERENCE_PAGES = 1000
 # A template deleted between the listing and its versions read names nothing any more (docs/emulator.md, Assumptions).
 TEMPLATE_GONE = ("InvalidLaunchTemplate.NotFound",)
 
@@ -375,15 +374,11 @@ class AliyunAdapter(ImageAdapter):
 
     # -- references ----------------------------------------------------------------------------
     def _pages(self, action, query, items_of, version=ECS_VERSION):
-        """Every item of a PageNumber/PageSize listing (TotalCount says when it ends)."""
-        items = []
-        for page in range(1, MAX_REFERENCE_PAGES + 1):
-            body = self._call(action, dict(query, PageNumber=page, PageSize=REFERENCE_PAGE), version=version)
-            found = items_of(body)
-            items.extend(found)
-            if not found or len(items) >= int(body.get("TotalCount") or 0):
-                break
-        return items
+        """Every item of a PageNumber/PageSize listing."""
+        def fetch(dummy_seen, index):
+            body = self._call(action, dict(query, PageNumber=index + 1, PageSize=REFERENCE_PAGE), version=version)
+            return items_of(body), body.get("TotalCount")
+        return pages(fetch)
 
     def reference_reads(self):
         return [Read("ecs:DescribeLaunchTemplates", self._launch_templates),
@@ -397,18 +392,11 @@ class AliyunAdapter(ImageAdapter):
 
     def _template_versions(self, template):
         # Every version (no DefaultVersion, no range), with its configuration (DetailFlag, default true).
-        try:
-            versions = self._pages("DescribeLaunchTemplateVersions",
-                                   {"LaunchTemplateId": template.get("LaunchTemplateId"), "DetailFlag": True},
-                                   lambda body: (body.get("LaunchTemplateVersionSets") or {}).get(
-                                       "LaunchTemplateVersionSet") or [])
-        except CloudError as error:
-            if error.code in TEMPLATE_GONE:
-                return [], []
-            raise
-        return [reference((v.get("LaunchTemplateData") or {}).get("ImageId"), LAUNCH_TEMPLATE,
-                          template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
-                          version=v.get("VersionNumber")) for v in versions], []
+        query = {"LaunchTemplateId": template.get("LaunchTemplateId"), "DetailFlag": True}
+        return template_versions(
+            template, lambda: self._pages("DescribeLaunchTemplateVersions", query, lambda body: (
+                body.get("LaunchTemplateVersionSets") or {}).get("LaunchTemplateVersionSet") or []),
+            lambda v: (v.get("LaunchTemplateData") or {}).get("ImageId"), lambda v: v.get("VersionNumber"), TEMPLATE_GONE)
 
     def _scaling_configurations(self):
         configurations = self._pages("DescribeScalingConfigurations", {},

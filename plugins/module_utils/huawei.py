@@ -13,7 +13,7 @@ import re
 import warnings
 
 from .adapter import ImageAdapter, iso_utc, unique
-from .references import SCALING_CONFIGURATION, SERVER, Read, reference
+from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC,
     SHARED, TRANSIENT, UNKNOWN, classify,
@@ -44,7 +44,6 @@ CREATED_AT_MARGIN = datetime.timedelta(days=1)
 # other filters", so it would cost one call per image: the paged listing costs pages of servers, whatever the images.
 AS_PAGE = 100
 SERVER_PAGE = 1000
-MAX_REFERENCE_PAGES = 1000
 
 
 class HuaweiAdapter(ImageAdapter):
@@ -376,15 +375,13 @@ class HuaweiAdapter(ImageAdapter):
     def _scaling_configurations(self):
         from huaweicloudsdkas.v1 import ListScalingConfigsRequest
 
-        configurations = []
-        for dummy_page in range(MAX_REFERENCE_PAGES):
-            request = ListScalingConfigsRequest(start_number=len(configurations), limit=AS_PAGE)
+        def fetch(seen, dummy_index):
+            request = ListScalingConfigsRequest(start_number=seen, limit=AS_PAGE)
             body = self.invoke("ListScalingConfigs", lambda c: self.service_client("as").list_scaling_configs(
                 request).to_json_object()) or {}
-            page = body.get("scaling_configurations") or []
-            configurations.extend(page)
-            if not page or len(configurations) >= int(body.get("total_number") or 0):
-                break
+            return body.get("scaling_configurations") or [], body.get("total_number")
+
+        configurations = pages(fetch)
         return [reference((c.get("instance_config") or {}).get("imageRef"), SCALING_CONFIGURATION,
                           c.get("scaling_configuration_id"), c.get("scaling_configuration_name"),
                           group=c.get("scaling_group_id")) for c in configurations], []
@@ -392,15 +389,13 @@ class HuaweiAdapter(ImageAdapter):
     def _servers(self):
         from huaweicloudsdkecs.v2 import ListServersDetailsRequest
 
-        servers = []
-        for page in range(1, MAX_REFERENCE_PAGES + 1):
-            request = ListServersDetailsRequest(offset=page, limit=SERVER_PAGE)
+        def fetch(dummy_seen, index):
+            request = ListServersDetailsRequest(offset=index + 1, limit=SERVER_PAGE)
             body = self.invoke("ListServersDetails", lambda c: self.service_client("ecs").list_servers_details(
                 request).to_json_object()) or {}
-            found = body.get("servers") or []
-            servers.extend(found)
-            if not found or len(servers) >= int(body.get("count") or 0):
-                break
+            return body.get("servers") or [], body.get("count")
+
+        servers = pages(fetch)
         return [reference((s.get("image") or {}).get("id"), SERVER, s.get("id"), s.get("name")) for s in servers], []
 
     def members_block(self, image):

@@ -19,6 +19,8 @@ SCALING_CONFIGURATION = "scaling_configuration"
 SERVER = "server"
 # At most this many waves of reads (listing, then one read per listed item): a bound, never reached by the adapters.
 MAX_WAVES = 4
+# At most this many pages per listing.
+MAX_PAGES = 1000
 SHOWN = 5
 
 
@@ -34,6 +36,18 @@ class Read:
         return self.func()
 
 
+def pages(fetch):
+    """Every item of a paged listing. ``fetch(seen, index)`` reads the page after ``seen`` items (``index`` from 0)
+    and returns (its items, the listing's total); an empty page or the total ends it."""
+    items = []
+    for index in range(MAX_PAGES):
+        page, total = fetch(len(items), index)
+        items.extend(page)
+        if not page or len(items) >= int(total or 0):
+            break
+    return items
+
+
 def reference(image_id, kind, ref_id, name=None, version=None, group=None):
     """(image id, the entry ``referenced_by`` shows)."""
     entry = {"kind": kind, "id": ref_id, "name": name}
@@ -42,6 +56,20 @@ def reference(image_id, kind, ref_id, name=None, version=None, group=None):
     elif kind == SCALING_CONFIGURATION:
         entry["group"] = group
     return image_id, entry
+
+
+def template_versions(template, read_versions, image_of, number_of, gone_codes):
+    """The references of one launch template's versions (Tencent and Alibaba name the template's fields alike:
+    LaunchTemplateId, LaunchTemplateName). A template deleted since it was listed (an error of ``gone_codes``) names
+    nothing."""
+    try:
+        versions = read_versions()
+    except CloudError as error:
+        if error.code in gone_codes:
+            return [], []
+        raise
+    return [reference(image_of(v), LAUNCH_TEMPLATE, template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
+                      version=number_of(v)) for v in versions], []
 
 
 def collect(reads, parallel):

@@ -12,7 +12,7 @@ import os
 import re
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
-from .references import LAUNCH_TEMPLATE, SCALING_CONFIGURATION, Read, reference
+from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, THROTTLED, TRANSIENT, UNKNOWN, classify
 
 # Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
@@ -31,7 +31,6 @@ KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "
 # DescribeLaunchTemplates, DescribeLaunchTemplateVersions (cvm) and DescribeLaunchConfigurations (as): "Limit ...
 # maximum 100" (their request models); a version range defaults to MinVersion 0, MaxVersion 30.
 REFERENCE_PAGE = 100
-MAX_REFERENCE_PAGES = 1000
 AS_VERSION = "2018-04-19"
 # A template deleted between the listing and its versions read (cvm errorcodes.py): it names nothing any more.
 TEMPLATE_GONE = ("InvalidParameterValue.LaunchTemplateNotFound", "InvalidParameterValue.LaunchTemplateIdNotExisted")
@@ -227,15 +226,11 @@ class TencentAdapter(ImageAdapter):
 
     # -- references ----------------------------------------------------------------------------
     def _pages(self, action, params, key, service=None):
-        """Every item of an Offset/Limit listing (TotalCount says when it ends)."""
-        items = []
-        for dummy_page in range(MAX_REFERENCE_PAGES):
-            response = self._call(action, dict(params, Offset=len(items), Limit=REFERENCE_PAGE), service=service)
-            page = response.get(key) or []
-            items.extend(page)
-            if not page or len(items) >= int(response.get("TotalCount") or 0):
-                break
-        return items
+        """Every item of an Offset/Limit listing."""
+        def fetch(seen, dummy_index):
+            response = self._call(action, dict(params, Offset=seen, Limit=REFERENCE_PAGE), service=service)
+            return response.get(key) or [], response.get("TotalCount")
+        return pages(fetch)
 
     def reference_reads(self):
         return [Read("cvm:DescribeLaunchTemplates", self._launch_templates),
@@ -250,15 +245,10 @@ class TencentAdapter(ImageAdapter):
         # Every version, not only the default: MaxVersion defaults to 30, so the range ends at LatestVersionNumber.
         params = {"LaunchTemplateId": template.get("LaunchTemplateId"), "MinVersion": 0,
                   "MaxVersion": max(int(template.get("LatestVersionNumber") or 0), 1)}
-        try:
-            versions = self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet")
-        except CloudError as error:
-            if error.code in TEMPLATE_GONE:
-                return [], []
-            raise
-        return [reference((v.get("LaunchTemplateVersionData") or {}).get("ImageId"), LAUNCH_TEMPLATE,
-                          template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
-                          version=v.get("LaunchTemplateVersion")) for v in versions], []
+        return template_versions(
+            template, lambda: self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet"),
+            lambda v: (v.get("LaunchTemplateVersionData") or {}).get("ImageId"),
+            lambda v: v.get("LaunchTemplateVersion"), TEMPLATE_GONE)
 
     def _launch_configurations(self):
         configurations = self._pages("DescribeLaunchConfigurations", {}, "LaunchConfigurationSet", service="as")
