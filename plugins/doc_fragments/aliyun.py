@@ -104,7 +104,9 @@ options:
         description: STS, for O(assume_role) (default C(sts.aliyuncs.com)).
         type: str
       ess:
-        description: Auto Scaling (ESS).
+        description:
+          - Auto Scaling (ESS), read for the image modules' C(protect_referenced) and the info modules' C(with_references).
+          - Default C(ess.REGION.aliyuncs.com).
         type: str
 requirements:
   - alibabacloud-tea-openapi >= 0.4.0

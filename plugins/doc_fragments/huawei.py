@@ -110,10 +110,15 @@ options:
     type: dict
     suboptions:
       as:
-        description: Auto Scaling.
+        description:
+          - Auto Scaling, read for the image modules' C(protect_referenced) and the info modules' C(with_references).
+          - Default C(https://as.REGION.myhuaweicloud.com).
         type: str
       ecs:
-        description: Elastic Cloud Server.
+        description:
+          - Elastic Cloud Server (the servers that run an image), read for the image modules' C(protect_referenced) and
+            the info modules' C(with_references).
+          - Default C(https://ecs.REGION.myhuaweicloud.com).
         type: str
 requirements:
   - huaweicloudsdkcore

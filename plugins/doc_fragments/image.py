@@ -58,6 +58,16 @@ options:
         succeed, bounded by what O(max_concurrency) calls in flight achieve.
       - Must be a positive, finite number.
     type: float
+  protect_referenced:
+    description:
+      - Before anything is deleted (in check mode too), read once, paged, what in the region still names an image
+        (launch template versions, every version and not only the default one, and auto-scaling configurations; on
+        Huawei Cloud, AS scaling configurations and the ECS servers that run the image) and block those images as
+        V(referenced) (V(in_use) when a server runs it). RV(blocked) names each referrer.
+      - A refused read fails the task before any delete and names the missing permission (see the collection's
+        docs/permissions.md). V(false) skips these reads.
+    type: bool
+    default: true
 notes:
   - Before anything is deleted, every selected image is checked (described, read further where only another read
     shows a block, and dry-run where the API has a dry run). If any image cannot be deleted (in use, shared, public,

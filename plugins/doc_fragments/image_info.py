@@ -38,4 +38,11 @@ options:
     type: str
     default: private
     choices: [private, shared, public, all]
+  with_references:
+    description:
+      - Also read, once and paged, what in the region still names each image (launch template versions, auto-scaling
+        configurations; on Huawei Cloud, AS scaling configurations and ECS servers) and return it in each image's
+        RV(images[].referenced_by). Needs the read permissions listed in the collection's docs/permissions.md.
+    type: bool
+    default: false
 """

@@ -102,7 +102,9 @@ options:
         description: STS, for O(assume_role) (default C(sts.tencentcloudapi.com)).
         type: str
       as:
-        description: Auto Scaling.
+        description:
+          - Auto Scaling, read for the image modules' C(protect_referenced) and the info modules' C(with_references).
+          - Default C(as.tencentcloudapi.com).
         type: str
       cbs:
         description: Cloud Block Storage, for the snapshots of O(multicloud.images.tencent_image#module:delete_snapshots)

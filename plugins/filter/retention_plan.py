@@ -23,7 +23,9 @@ description:
     when O(policy.older_than_days) is set, it is older than that.
   - Anything unsure is kept, with its reason, and does not count towards the newest O(policy.keep) - an image
     already being deleted (state V(deleting) or V(deleted)), without a creation time or with one that cannot be read,
-    and an image outside any group (O(policy.group_by) finds no group for it).
+    an image outside any group (O(policy.group_by) finds no group for it), and an image that something still names
+    (a non-empty C(referenced_by) - a launch template version, a scaling configuration, a server - as the info modules
+    return it with C(with_references=true)).
   - An empty or missing O(policy.name_regex) considers nothing - the plan is empty, nothing is deleted.
   - Order - newest first by creation time; images created at the same second are ordered by id, the greater
     first (the order of the info modules); so in a tie for the last kept place the image with the greater id is kept.
@@ -121,6 +123,7 @@ import datetime
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.multicloud.images.plugins.module_utils.references import listed
 
 GOING_STATES = ("deleting", "deleted")
 SECONDS_PER_DAY = 86400.0
@@ -287,6 +290,8 @@ class Planner:
         for key, value in sorted(self.policy.protect.items()):
             if tag_matches(tags, key, value):
                 return "protected by tag %s" % tag_label(key, value)
+        if image.get("referenced_by"):
+            return "referenced by %s" % listed(image["referenced_by"])
         if self.policy.group_by is not None and self.group_of(image) is None:
             return self.outside_group()
         if created is None:

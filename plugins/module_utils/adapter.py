@@ -16,6 +16,7 @@ import datetime
 import re
 import threading
 
+from . import references
 from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, THROTTLED, TRANSIENT
 from .retry import RateLimiter, RetryPolicy
 
@@ -314,12 +315,24 @@ class ImageAdapter:
         raise NotImplementedError
 
     def lookup_blocks(self, images, options, parallel):
-        """Blocks that only a further documented read shows (Huawei's image members, Alibaba's import and export
-        tasks), for ``images`` that their description did not block: {id: (category, code, reason)}.
+        """Blocks that only a further documented read shows (what still refers to an image here; Huawei's image
+        members, Alibaba's import and export tasks in the subclasses), for ``images`` that their description did not
+        block: {id: (category, code, reason)}.
 
         ``parallel(func, items)`` runs ``func`` on the task's thread pool and returns [(item, result, error)].
         Raises CloudError when a read fails: the task then stops before anything is deleted."""
-        return {}
+        if not options.get("protect_referenced", True):
+            return {}
+        return references.blocks(images, self.references(parallel))
+
+    def references(self, parallel):
+        """{image id: [referrer entries]}: what the region's launch templates, scaling configurations (and, on
+        Huawei, servers) name, read once, paged, whatever the number of images."""
+        return references.collect(self.reference_reads(), parallel)
+
+    def reference_reads(self):
+        """The first wave of reads (references.Read) that list what may name an image."""
+        return []
 
     @staticmethod
     def raise_first(outcomes):

@@ -19,6 +19,7 @@ import re
 import threading
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
 )
@@ -42,6 +43,12 @@ OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system",
 
 
 ECS_VERSION = "2014-05-26"
+ESS_VERSION = "2022-02-22"
+# DescribeLaunchTemplates / DescribeLaunchTemplateVersions: PageSize "maximum value: 50" (their API pages);
+# DescribeScalingConfigurations: "Maximum value: 50" (alibabacloud_ess20220222 models/_describe_scaling_configurations_request.py).
+REFERENCE_PAGE = 50
+# A template deleted between the listing and its versions read names nothing any more (docs/emulator.md, Assumptions).
+TEMPLATE_GONE = ("InvalidLaunchTemplate.NotFound",)
 
 
 def runtime_options(**kwargs):
@@ -82,7 +89,8 @@ class AliyunAdapter(ImageAdapter):
     role_arn_prefix = "acs:ram::"
     duration_range = (900, 43200)
     service_endpoint_names = ("sts", "ess")
-    default_service_endpoints = {"sts": "sts.aliyuncs.com"}
+    # ESS endpoints are regional (alibabacloud_ess20220222 client.py, _endpoint_rule).
+    default_service_endpoints = {"sts": "sts.aliyuncs.com", "ess": "ess.{region}.aliyuncs.com"}
     # Options of aliyun_image only.
     delete_options = {"force": {"type": "bool", "default": False},
                       "delete_snapshots": {"type": "bool", "default": False}}
@@ -101,13 +109,13 @@ class AliyunAdapter(ImageAdapter):
         self._snapshot_images = None  # snapshot id -> the account's own images made from it (read once per task)
         self._snapshot_images_lock = threading.Lock()
 
-    def build_client(self):
+    def build_client(self, scheme=None, host=None):
         from alibabacloud_tea_openapi.client import Client
         from alibabacloud_tea_openapi.models import Config
 
         s = self.settings
         timeout_ms = int((s.get("timeout") or 30) * 1000)
-        config = Config(region_id=s["region"], endpoint=s["host"], protocol=s["scheme"],
+        config = Config(region_id=s["region"], endpoint=host or s["host"], protocol=scheme or s["scheme"],
                         connect_timeout=timeout_ms, read_timeout=timeout_ms)
         credential = self.credentials()
         if credential is None:
@@ -216,19 +224,28 @@ class AliyunAdapter(ImageAdapter):
             return CloudError(AUTH_FAILED, "no usable credentials: %s" % (exc,), code="NoCredentials")
         return None
 
-    def _call(self, action, query, image_id=None, mutating=False, deletes=False, regional=True):
-        """One ECS RPC action; returns the answer's JSON body as a dict. ``regional``: the request model has RegionId
-        (DeleteSnapshotRequest has none: the snapshot id names it)."""
+    def ess_client(self):
+        """The core client at service_endpoints.ess, one per thread."""
+        client = getattr(self._local, "ess", None)
+        if client is None:
+            client = self._local.ess = self.build_client(*self.settings["service_endpoints"]["ess"])
+        return client
+
+    def _call(self, action, query, image_id=None, mutating=False, deletes=False, version=ECS_VERSION, regional=True):
+        """One ECS (or, with ``version`` ESS_VERSION, ESS) RPC action; returns the answer's JSON body as a dict.
+        ``regional``: the request model has RegionId (DeleteSnapshotRequest has none: the snapshot id names it)."""
         from alibabacloud_tea_openapi.models import OpenApiRequest, Params
         from alibabacloud_tea_openapi.utils import Utils
 
         if regional:
             query = dict(query, RegionId=self.settings["region"])
-        # As alibabacloud_ecs20140526 sends them; the scheme is the Config's (protocol), not "HTTPS" here.
-        params = Params(action=action, version=ECS_VERSION, protocol="HTTPS", pathname="/", method="POST",
+        # As alibabacloud_ecs20140526 and alibabacloud_ess20220222 send them; the scheme is the Config's (protocol).
+        params = Params(action=action, version=version, protocol="HTTPS", pathname="/", method="POST",
                         auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
 
         def send(client):
+            if version == ESS_VERSION:
+                client = self.ess_client()
             answer = client.call_api(params, OpenApiRequest(query=Utils.query(query)), self.runtime)
             body = answer.get("body") if isinstance(answer, dict) else None
             if not isinstance(body, dict):
@@ -337,11 +354,12 @@ class AliyunAdapter(ImageAdapter):
         """Import and export tasks in progress, which DescribeImages does not show and DeleteImage refuses
         (ImageIsImporting, ImageIsExporting): DescribeTasks with TaskStatus=Processing, up to 100 ResourceIds per call
         (models/_describe_tasks_request.py). A copy in progress has no documented read: only the delete shows it."""
+        blocks = super(AliyunAdapter, self).lookup_blocks(images, options, parallel)
+        images = [image for image in images if image["id"] not in blocks]
         ids = [image["id"] for image in images]
         names = dict((image["id"], image.get("name")) for image in images)
         queries = [(action, what, ids[start:start + self.describe_batch_size])
                    for action, what in IMAGE_TASKS for start in range(0, len(ids), self.describe_batch_size)]
-        blocks = {}
         for (action, what, dummy_batch), tasks in self.raise_first(parallel(self._processing_tasks, queries)):
             for task in tasks:
                 image_id = task.get("ResourceId")
@@ -364,6 +382,38 @@ class AliyunAdapter(ImageAdapter):
             if not found or len(tasks) >= int(body.get("TotalCount") or 0) or page >= 100:
                 return tasks
             page += 1
+
+    # -- references ----------------------------------------------------------------------------
+    def _pages(self, action, query, items_of, version=ECS_VERSION):
+        """Every item of a PageNumber/PageSize listing."""
+        def fetch(dummy_seen, index):
+            body = self._call(action, dict(query, PageNumber=index + 1, PageSize=REFERENCE_PAGE), version=version)
+            return items_of(body), body.get("TotalCount")
+        return pages(fetch)
+
+    def reference_reads(self):
+        return [Read("ecs:DescribeLaunchTemplates", self._launch_templates),
+                Read("ess:DescribeScalingConfigurations", self._scaling_configurations)]
+
+    def _launch_templates(self):
+        templates = self._pages("DescribeLaunchTemplates", {}, lambda body: (
+            (body.get("LaunchTemplateSets") or {}).get("LaunchTemplateSet") or []))
+        return [], [Read("ecs:DescribeLaunchTemplateVersions", lambda t=t: self._template_versions(t))
+                    for t in templates]
+
+    def _template_versions(self, template):
+        # Every version (no DefaultVersion, no range), with its configuration (DetailFlag, default true).
+        query = {"LaunchTemplateId": template.get("LaunchTemplateId"), "DetailFlag": True}
+        return template_versions(
+            template, lambda: self._pages("DescribeLaunchTemplateVersions", query, lambda body: (
+                body.get("LaunchTemplateVersionSets") or {}).get("LaunchTemplateVersionSet") or []),
+            lambda v: (v.get("LaunchTemplateData") or {}).get("ImageId"), lambda v: v.get("VersionNumber"), TEMPLATE_GONE)
+
+    def _scaling_configurations(self):
+        configurations = self._pages("DescribeScalingConfigurations", {},
+                                     lambda body: body.get("ScalingConfigurations") or [], version=ESS_VERSION)
+        return [reference(c.get("ImageId"), SCALING_CONFIGURATION, c.get("ScalingConfigurationId"),
+                          c.get("ScalingConfigurationName"), group=c.get("ScalingGroupId")) for c in configurations], []
 
     def delete(self, ids, options, dry_run=False):
         image_id = ids[0]

@@ -20,7 +20,7 @@ import re
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from .adapter import parse_endpoint, unique
-from .deletion import DeletionFailed, ImageDeletion
+from .deletion import DeletionFailed, ImageDeletion, run_parallel
 from .errors import AUTH_FAILED, CloudError, ConfigurationError, MALFORMED_ID, UNKNOWN
 
 
@@ -32,6 +32,8 @@ SIZE_LIMITS = {
     "max_concurrency": (1, 64, ""),
     "batch_size": (1, 100, ""),
 }
+# Reference reads in flight at once in an info module (it has no max_concurrency option).
+INFO_CONCURRENCY = 8
 
 
 def auth_argument_spec(adapter_cls):
@@ -274,6 +276,7 @@ class ImageModule(CloudModule):
         "wait_timeout": {"type": "int", "default": 600},
         "max_concurrency": {"type": "int", "default": 8},
         "rate_limit": {"type": "float"},
+        "protect_referenced": {"type": "bool", "default": True},
     }
     module_kwargs = {"required_one_of": [["image_ids", "names"]]}
 
@@ -312,7 +315,7 @@ class ImageModule(CloudModule):
         p = self.params
         deletion = ImageDeletion(
             self.adapter, image_ids=p["image_ids"], names=p.get("names") or [],
-            options=dict((name, p[name]) for name in self.adapter_cls.delete_options),
+            options=dict((name, p[name]) for name in list(self.adapter_cls.delete_options) + ["protect_referenced"]),
             check_mode=self.module.check_mode, wait=p["wait"], wait_timeout=p["wait_timeout"],
             batch_size=p.get("batch_size") or 1, max_concurrency=p["max_concurrency"])
         result = deletion.run()
@@ -330,6 +333,7 @@ class ImageInfoModule(CloudModule):
         "name_regex": {"type": "str"},
         "tags": {"type": "dict"},
         "image_type": {"type": "str", "default": "private", "choices": ["private", "shared", "public", "all"]},
+        "with_references": {"type": "bool", "default": False},
     }
     module_kwargs = {"mutually_exclusive": [["image_ids", "names"]]}
 
@@ -371,6 +375,10 @@ class ImageInfoModule(CloudModule):
             if any(image.get("tags", {}).get(k) != v for k, v in p["tags"].items()):
                 continue
             selected.append(image)
+        if p["with_references"]:
+            found = self.adapter.references(lambda func, items: run_parallel(func, items, INFO_CONCURRENCY))
+            for image in selected:
+                image["referenced_by"] = found.get(image["id"], [])
         # Newest first, the order retention policies want.
         selected.sort(key=lambda i: (i.get("created_at") or "", i["id"]), reverse=True)
         return {"changed": False, "images": selected}

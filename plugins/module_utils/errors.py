@@ -19,6 +19,7 @@ SHARED = "shared"
 PUBLIC = "public"
 BUSY = "busy"
 INVALID_STATE = "invalid_state"
+REFERENCED = "referenced"
 THROTTLED = "throttled"
 AUTH_FAILED = "auth_failed"
 FORBIDDEN = "forbidden"
@@ -28,7 +29,7 @@ TRANSIENT = "transient"
 UNKNOWN = "unknown"
 
 CATEGORIES = (
-    NOT_FOUND, MALFORMED_ID, IN_USE, SHARED, PUBLIC, BUSY, INVALID_STATE, THROTTLED,
+    NOT_FOUND, MALFORMED_ID, IN_USE, SHARED, PUBLIC, BUSY, INVALID_STATE, REFERENCED, THROTTLED,
     AUTH_FAILED, FORBIDDEN, LIMIT_EXCEEDED, INVALID_PARAMETER, TRANSIENT, UNKNOWN,
 )
 
@@ -36,7 +37,7 @@ CATEGORIES = (
 RETRYABLE = frozenset([THROTTLED, TRANSIENT])
 
 # Categories that mean "this image cannot be deleted as it is": a pre-flight block.
-IMAGE_BLOCKS = frozenset([IN_USE, SHARED, PUBLIC, BUSY, INVALID_STATE, FORBIDDEN])
+IMAGE_BLOCKS = frozenset([IN_USE, SHARED, PUBLIC, BUSY, INVALID_STATE, REFERENCED, FORBIDDEN])
 
 # Retryable codes that, once retries run out, mean the image itself is blocked (as this category).
 PERSISTENT_BLOCKS = {
@@ -52,6 +53,8 @@ ADVICE = {
     PUBLIC: "it is public (or not your own custom image): unpublish it or leave it alone",
     BUSY: "wait for the running copy, import, export or creation to finish (or cancel it), then run again",
     INVALID_STATE: "wait until the image is in a deletable state, then run again",
+    REFERENCED: "a launch template version or a scaling configuration still names it: point them at another image "
+                "or delete them first, or set protect_referenced: false",
     THROTTLED: "the API kept throttling; lower max_concurrency or rate_limit, or raise retries",
     AUTH_FAILED: "check access_key, secret_key and security_token (an expired STS token fails this way), profile and assume_role",
     FORBIDDEN: "the credentials lack permission for this image or action: check the account's policies",

@@ -13,6 +13,7 @@ import re
 import warnings
 
 from .adapter import ImageAdapter, iso_utc, unique
+from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC,
     SHARED, TRANSIENT, UNKNOWN, classify,
@@ -37,6 +38,12 @@ MARKER_FALLBACKS = 5
 # A listing for ids whose creation times are known starts this long before the oldest of them (created_at=gte:...),
 # so that a cloud reading the time in another zone still lists them all.
 CREATED_AT_MARGIN = datetime.timedelta(days=1)
+# AS ListScalingConfigs: limit 0-100, default 20, start_number from 0 (ListScalingConfigsRequest; AS API "Querying AS
+# Configurations"). ECS ListServersDetails (/v1/{project_id}/cloudservers/detail): limit up to 1000, offset is a page
+# number from 1 (ListServersDetailsRequest). The native /v2.1 servers/detail has an image filter but "no paging or
+# other filters", so it would cost one call per image: the paged listing costs pages of servers, whatever the images.
+AS_PAGE = 100
+SERVER_PAGE = 1000
 
 
 class HuaweiAdapter(ImageAdapter):
@@ -67,6 +74,9 @@ class HuaweiAdapter(ImageAdapter):
     assume_role_required = ("agency_name",)
     duration_range = (900, 86400)
     service_endpoint_names = ("as", "ecs")
+    # The services' regional endpoints (huaweicloudsdkas as_region.py, huaweicloudsdkecs ecs_region.py).
+    default_service_endpoints = {"as": "https://as.{region}.myhuaweicloud.com",
+                                 "ecs": "https://ecs.{region}.myhuaweicloud.com"}
     # KooCLI's ~/.hcloud/config.json has no documented format, and the SDK's credentials file has no named profiles.
     supports_profile = False
     extra_options = {"project_id": {"type": "str"}, "iam_endpoint": {"type": "str"}}
@@ -351,8 +361,57 @@ class HuaweiAdapter(ImageAdapter):
     def lookup_blocks(self, images, options, parallel):
         # IMS deletes a shared image without asking ("Other shared images can be deleted anytime without notifying
         # the recipients": IMS API reference, Restrictions on Image Sharing): read each candidate's members.
-        found = self.raise_first(parallel(self.members_block, images))
-        return dict((image["id"], block) for image, block in found if block)
+        blocks = super(HuaweiAdapter, self).lookup_blocks(images, options, parallel)
+        found = self.raise_first(parallel(self.members_block, [i for i in images if i["id"] not in blocks]))
+        blocks.update((image["id"], block) for image, block in found if block)
+        return blocks
+
+    def service_client(self, service):
+        """The AS or ECS client at service_endpoints.<service>, one per thread, in the image client's project."""
+        clients = self._local.__dict__.setdefault("services", {})
+        if service not in clients:
+            if service == "as":
+                from huaweicloudsdkas.v1 import AsClient as Client
+            else:
+                from huaweicloudsdkecs.v2 import EcsClient as Client
+            self.client()  # the project id (IAM's answer for the region when not given)
+            scheme, host = self.settings["service_endpoints"][service]
+            credentials = self.credentials()
+            if not credentials.project_id:
+                credentials.project_id = self.project_id
+            clients[service] = Client.new_builder().with_http_config(self.http_config()) \
+                .with_credentials(credentials).with_endpoints(["%s://%s" % (scheme, host)]).build()
+        return clients[service]
+
+    def reference_reads(self):
+        return [Read("as:scalingConfig:list", self._scaling_configurations),
+                Read("ecs:cloudServers:list", self._servers)]
+
+    def _scaling_configurations(self):
+        from huaweicloudsdkas.v1 import ListScalingConfigsRequest
+
+        def fetch(seen, dummy_index):
+            request = ListScalingConfigsRequest(start_number=seen, limit=AS_PAGE)
+            body = self.invoke("ListScalingConfigs", lambda c: self.service_client("as").list_scaling_configs(
+                request).to_json_object()) or {}
+            return body.get("scaling_configurations") or [], body.get("total_number")
+
+        configurations = pages(fetch)
+        return [reference((c.get("instance_config") or {}).get("imageRef"), SCALING_CONFIGURATION,
+                          c.get("scaling_configuration_id"), c.get("scaling_configuration_name"),
+                          group=c.get("scaling_group_id")) for c in configurations], []
+
+    def _servers(self):
+        from huaweicloudsdkecs.v2 import ListServersDetailsRequest
+
+        def fetch(dummy_seen, index):
+            request = ListServersDetailsRequest(offset=index + 1, limit=SERVER_PAGE)
+            body = self.invoke("ListServersDetails", lambda c: self.service_client("ecs").list_servers_details(
+                request).to_json_object()) or {}
+            return body.get("servers") or [], body.get("count")
+
+        servers = pages(fetch)
+        return [reference((s.get("image") or {}).get("id"), SERVER, s.get("id"), s.get("name")) for s in servers], []
 
     def members_block(self, image):
         """GET /v2/images/{id}/members (GlanceListImageMembers): any member, whatever its status, blocks the image

@@ -12,6 +12,7 @@ import os
 import re
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, THROTTLED, TRANSIENT, UNKNOWN, classify
 
 # Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
@@ -28,6 +29,13 @@ NAME_FILTER_VALUES = 5
 MAX_FILTERS = 10
 CBS_VERSION = "2017-03-12"
 KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public"}  # Image.ImageType
+# DescribeLaunchTemplates, DescribeLaunchTemplateVersions (cvm) and DescribeLaunchConfigurations (as): "Limit ...
+# maximum 100" (their request models); a version range defaults to MinVersion 0, MaxVersion 30.
+REFERENCE_PAGE = 100
+AS_VERSION = "2018-04-19"
+SERVICE_VERSIONS = {"as": AS_VERSION, "cbs": CBS_VERSION}
+# A template deleted between the listing and its versions read (cvm errorcodes.py): it names nothing any more.
+TEMPLATE_GONE = ("InvalidParameterValue.LaunchTemplateNotFound", "InvalidParameterValue.LaunchTemplateIdNotExisted")
 
 
 class TencentAdapter(ImageAdapter):
@@ -60,7 +68,8 @@ class TencentAdapter(ImageAdapter):
     role_arn_prefix = "qcs::cam::uin/"
     duration_range = (1, 43200)
     service_endpoint_names = ("sts", "as", "cbs")
-    default_service_endpoints = {"sts": "sts.tencentcloudapi.com", "cbs": "cbs.tencentcloudapi.com"}
+    default_service_endpoints = {"sts": "sts.tencentcloudapi.com", "as": "as.tencentcloudapi.com",
+                                 "cbs": "cbs.tencentcloudapi.com"}
     # Options of tencent_image only.
     delete_options = {"delete_snapshots": {"type": "bool", "default": False},
                       "batch_size": {"type": "int", "default": 50}}
@@ -135,22 +144,25 @@ class TencentAdapter(ImageAdapter):
             message = "HTTP error from the endpoint: %s" % (str(message)[:200],)
         return CloudError(classify(self.cloud, code), message, code=code, request_id=exc.requestId, image_id=image_id)
 
-    def cbs_client(self):
-        """The thread's CBS client: the common SDK's generic call (service cbs, 2017-03-12) at service_endpoints.cbs."""
-        client = getattr(self._local, "cbs", None)
-        if client is None:
-            from tencentcloud.common.common_client import CommonClient
+    def service_client(self, service):
+        """The SDK's CommonClient for another service (``as``, ``cbs``), one per thread, at
+        service_endpoints.<service>."""
+        from tencentcloud.common.common_client import CommonClient
 
-            scheme, host = self.settings["service_endpoints"]["cbs"]
-            client = self._local.cbs = CommonClient("cbs", CBS_VERSION, self.credentials(), self.settings["region"],
-                                                    profile=self.client_profile(scheme, host))
-        return client
+        clients = self._local.__dict__.setdefault("services", {})
+        if service not in clients:
+            scheme, host = self.settings["service_endpoints"][service]
+            clients[service] = CommonClient(service, SERVICE_VERSIONS[service], self.credentials(), self.settings["region"],
+                                            profile=self.client_profile(scheme, host))
+        return clients[service]
 
-    def _call(self, action, params, image_id=None, mutating=False, deletes=False, client=None):
+    def _call(self, action, params, image_id=None, mutating=False, deletes=False, service=None):
         """Send ``action``; check the answer ourselves: the SDK takes an error with an unexpected
         Content-Type as success (its abstract client), and we must never report a delete that did not happen.
-        ``client``: a function that returns the client to send with (default: the CVM client)."""
+        ``service``: another service to send to (``as``, ``cbs``; default CVM)."""
         def send(client):
+            if service:
+                client = self.service_client(service)
             answer = client.call_json(action, params)
             response = answer.get("Response") if isinstance(answer, dict) else None
             if not isinstance(response, dict):
@@ -163,8 +175,6 @@ class TencentAdapter(ImageAdapter):
             if not response.get("RequestId"):
                 raise CloudError(UNKNOWN, "%s: answer without RequestId" % action, code="BadResponse")
             return response
-        if client is not None:
-            return self.retrying(action, lambda: send(client()), image_id=image_id, mutating=mutating)
         return self.invoke(action, send, image_id=image_id, mutating=mutating, deletes=deletes)
 
     # -- reads -----------------------------------------------------------------------------
@@ -225,6 +235,39 @@ class TencentAdapter(ImageAdapter):
             return images
         return self._describe_pages(filters)
 
+    # -- references ----------------------------------------------------------------------------
+    def _pages(self, action, params, key, service=None):
+        """Every item of an Offset/Limit listing."""
+        def fetch(seen, dummy_index):
+            response = self._call(action, dict(params, Offset=seen, Limit=REFERENCE_PAGE), service=service)
+            return response.get(key) or [], response.get("TotalCount")
+        return pages(fetch)
+
+    def reference_reads(self):
+        return [Read("cvm:DescribeLaunchTemplates", self._launch_templates),
+                Read("as:DescribeLaunchConfigurations", self._launch_configurations)]
+
+    def _launch_templates(self):
+        templates = self._pages("DescribeLaunchTemplates", {}, "LaunchTemplateSet")
+        return [], [Read("cvm:DescribeLaunchTemplateVersions", lambda t=t: self._template_versions(t))
+                    for t in templates]
+
+    def _template_versions(self, template):
+        # Every version, not only the default: MaxVersion defaults to 30, so the range ends at LatestVersionNumber.
+        params = {"LaunchTemplateId": template.get("LaunchTemplateId"), "MinVersion": 0,
+                  "MaxVersion": max(int(template.get("LatestVersionNumber") or 0), 1)}
+        return template_versions(
+            template, lambda: self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet"),
+            lambda v: (v.get("LaunchTemplateVersionData") or {}).get("ImageId"),
+            lambda v: v.get("LaunchTemplateVersion"), TEMPLATE_GONE)
+
+    def _launch_configurations(self):
+        configurations = self._pages("DescribeLaunchConfigurations", {}, "LaunchConfigurationSet", service="as")
+        return [reference(c.get("ImageId"), SCALING_CONFIGURATION, c.get("LaunchConfigurationId"),
+                          c.get("LaunchConfigurationName"),
+                          group=",".join(g.get("AutoScalingGroupId") for g in c.get("AutoScalingGroupAbstractSet") or [])
+                          or None) for c in configurations], []
+
     # -- decisions and deletes ---------------------------------------------------------------
     def block_for(self, image, options):
         image_type = image.get("image_type")
@@ -260,7 +303,7 @@ class TencentAdapter(ImageAdapter):
 
     # -- snapshots (CBS 2017-03-12) -----------------------------------------------------------
     def describe_snapshots(self, ids):
-        response = self._call("DescribeSnapshots", {"SnapshotIds": list(ids), "Limit": 100}, client=self.cbs_client)
+        response = self._call("DescribeSnapshots", {"SnapshotIds": list(ids), "Limit": 100}, service="cbs")
         snapshots = [normalize_snapshot(s) for s in response.get("SnapshotSet") or []]
         return dict((s["id"], s) for s in snapshots if s["id"] in set(ids))
 
@@ -279,7 +322,7 @@ class TencentAdapter(ImageAdapter):
         return None
 
     def delete_snapshots(self, ids):
-        response = self._call("DeleteSnapshots", {"SnapshotIds": list(ids)}, mutating=True, client=self.cbs_client)
+        response = self._call("DeleteSnapshots", {"SnapshotIds": list(ids)}, mutating=True, service="cbs")
         return response.get("RequestId")
 
 

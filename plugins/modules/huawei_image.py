@@ -32,10 +32,11 @@ options:
     default: false
 notes:
   - IMS has no dry run. The pre-flight checks each image's type, owner, protection and status, and reads its members
-    (C(GET /v2/images/{id}/members)), because IMS deletes a shared image without telling the projects it is shared with, so
+    (C(GET /v2/images/{id}/members)). IMS deletes a shared image without telling the projects it is shared with, so
     any member blocks the image (category C(shared)). Check mode predicts from the same reads.
-  - IMS documents no refusal for an image that servers use, and this module does not look for such servers yet, so
-    an image in use is deleted when asked.
+  - IMS documents no refusal for an image that servers use. With O(protect_referenced=true) (the default) the module
+    lists the project's ECS servers once (C(GET /v1/{project_id}/cloudservers/detail), pages of 1000) and blocks an
+    image a server runs (category C(in_use)); with V(false) such an image is deleted when asked.
   - A refusal at delete time is reported the same way as a pre-flight block.
   - Without O(project_id) the project of O(region) is looked up through IAM (O(iam_endpoint)).
 attributes:

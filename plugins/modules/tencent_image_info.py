@@ -109,6 +109,14 @@ images:
     description:
       description: Image description.
       type: str
+    referenced_by:
+      description:
+        - With O(with_references=true), what still names the image; empty when nothing does.
+        - Each entry has C(kind) (launch_template, scaling_configuration or server), C(id), C(name), and
+          C(version) (launch_template) or C(group) (scaling_configuration, its scaling group ids).
+      returned: when O(with_references=true)
+      type: list
+      elements: dict
 error:
   description: On failure, the error in the collection's taxonomy beside the cloud's own code.
   returned: failure

@@ -82,11 +82,21 @@ def seed_images(control, cloud, ids, tag):
 
 
 # -- playbooks -------------------------------------------------------------------------------
-def module_defaults(cloud, ports):
+# The other services the modules read (protect_referenced), served by the emulator on the cloud's port.
+REFERENCE_SERVICES = {"tencent": ("as",), "aliyun": ("ess",), "huawei": ("as", "ecs")}
+
+
+def emulator_connection(cloud, ports):
+    """The connection options of ``cloud`` pointed at the emulator: the image API and the other services."""
     conn = dict(CONNECTION[cloud])
-    endpoint = ports[cloud]
-    conn["endpoint"] = endpoint if endpoint.startswith("http") else "http://" + endpoint
-    return {"group/multicloud.images.%s" % cloud: conn}
+    endpoint = ports[cloud] if ports[cloud].startswith("http") else "http://" + ports[cloud]
+    conn["endpoint"] = endpoint
+    conn["service_endpoints"] = dict((name, endpoint) for name in REFERENCE_SERVICES[cloud])
+    return conn
+
+
+def module_defaults(cloud, ports):
+    return {"group/multicloud.images.%s" % cloud: emulator_connection(cloud, ports)}
 
 
 def play(cloud, ports, tasks, name):
@@ -360,9 +370,7 @@ def bench_single(runner, cloud, repeats):
 def bench_phases(runner, cloud, n, wait=True):
     """One module run outside Ansible (scripts/bench_lib/phases.py): where the time goes, phase by phase."""
     ids = runner.next_ids(cloud, n, "phases")
-    conn = dict(CONNECTION[cloud])
-    endpoint = runner.ports[cloud]
-    conn["endpoint"] = endpoint if endpoint.startswith("http") else "http://" + endpoint
+    conn = emulator_connection(cloud, runner.ports)
     args_file = os.path.join(runner.work, "phases-%s.json" % cloud)
     with open(args_file, "w", encoding="utf-8") as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": dict(conn, state="absent", image_ids=ids, wait=wait)}, handle)
@@ -438,9 +446,7 @@ def bench_startup(runner, clouds):
     out = {}
     prefix = "ansible_collections.multicloud.images.plugins."
     for cloud in clouds:
-        conn = dict(CONNECTION[cloud])
-        ports = runner.ports
-        conn["endpoint"] = ports[cloud] if ports[cloud].startswith("http") else "http://" + ports[cloud]
+        conn = emulator_connection(cloud, runner.ports)
         cases = {
             "malformed id": dict(conn, state="absent", image_ids=["not-an-id"]),
             "missing state": dict(conn, image_ids=[SAMPLE_IDS[cloud]]),

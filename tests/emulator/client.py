@@ -76,6 +76,14 @@ class ControlClient:
         """Tencent/Alibaba snapshots and Huawei CSBS backups still present (DeleteBindedSnap, delete_backup)."""
         return self._call("GET", "/snapshots", cloud=cloud, account=account)["snapshots"]
 
+    def add_references(self, cloud, records):
+        """Launch templates, scaling configurations, servers that name images (references.py)."""
+        return self._call("POST", "/references", {"cloud": cloud, "references": list(records)})["references"]
+
+    def deny(self, cloud, action, **fields):
+        """From now on ``action`` answers the cloud's permission error (fields: account, code, status)."""
+        return self._call("POST", "/denied", dict(fields, cloud=cloud, action=action))["denied"]
+
     def watch(self, secrets):
         """Search every API request from now on for these secrets: [{"label", "value", "token": bool}]."""
         return self._call("POST", "/watch", {"secrets": list(secrets)})

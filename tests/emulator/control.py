@@ -3,6 +3,7 @@ import json
 import re
 from urllib.parse import parse_qsl, unquote
 
+from . import references
 from .api import Response
 from .seed import CLOUDS, check_config
 
@@ -42,6 +43,9 @@ def handle(app, request):
 
 def _route(app, method, path, query, body):
     state = app.state
+    answer = references.control(app, method, path, body)
+    if answer is not None:
+        return answer
     if (method, path) == ("GET", "/health"):
         return {"ok": True}
     if path == "/journal" and method == "GET":

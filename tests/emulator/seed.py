@@ -9,9 +9,12 @@ DEFAULT_SEED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "de
 
 # The API actions as the journal, faults and quotas name them.
 ACTIONS = {
-    "tencent": ("DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"),
-    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"),
-    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects"),
+    "tencent": ("DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots", "DescribeLaunchTemplates",
+                "DescribeLaunchTemplateVersions", "DescribeLaunchConfigurations"),
+    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot",
+               "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeScalingConfigurations"),
+    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects", "ListScalingConfigs",
+               "ListServersDetails"),
 }
 MAX_QUOTA = 100000
 
@@ -138,7 +141,7 @@ def check_quotas(quotas):
 def normalize(seed):
     """Return {config, accounts, images} with every default filled in and every value checked."""
     seed = seed or {}
-    unknown = set(seed) - {"config", "accounts", "images", "roles", "snapshots"}
+    unknown = set(seed) - {"config", "accounts", "images", "roles", "snapshots", "references", "denied"}
     if unknown:
         raise SeedError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
     accounts = [normalize_account(raw) for raw in seed.get("accounts") or []]
@@ -156,8 +159,11 @@ def normalize(seed):
         if cloud not in ("tencent", "aliyun"):
             raise SeedError("snapshots are seeded for tencent and aliyun, not %r" % cloud)
         snapshots[cloud] = [normalize_snapshot(cloud, raw) for raw in raws or []]
+    from .references import normalize as normalize_references
+
+    references, denied = normalize_references(seed.get("references"), seed.get("denied"), accounts)
     return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images, "roles": roles,
-            "snapshots": snapshots}
+            "snapshots": snapshots, "references": references, "denied": denied}
 
 
 # Seeded snapshot fields (`snapshots: {tencent: [...], aliyun: [...]}`), beside the images that name them in

@@ -8,7 +8,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import control, snapshots, sts
+from . import control, references, snapshots, sts
 from .aliyun import AliyunApi
 from .api import ApiError, Call, Request, Response
 from .faults import FaultBook, QuotaBook
@@ -249,7 +249,8 @@ def start(app, host="127.0.0.1", ports=None, tls_paths=None):
             if name == "control":
                 attrs["answer"] = lambda self, r: control.handle(self.app, r)
             else:
-                attrs["answer"] = lambda self, r, f=FRONTS[cloud](), c=cloud: self.app.handle(sts.route(c, r) or snapshots.route(c, r) or f, r)
+                attrs["answer"] = lambda self, r, f=FRONTS[cloud](), c=cloud: self.app.handle(
+                    sts.route(c, r) or references.route(c, r) or snapshots.route(c, r) or f, r)
             server_cls = _Server
             if name.endswith("_https"):
                 attrs["tls_name"] = name

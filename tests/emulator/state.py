@@ -58,6 +58,7 @@ class State:
         self.accounts = {account["id"]: account for account in data["accounts"]}
         self.keys, self.projects = keys, projects
         self.roles = data["roles"]  # assumed roles (sts.py)
+        self.references, self.denied = data["references"], data["denied"]  # references.py
         self.images = {cloud: {} for cloud in CLOUDS}
         self.snapshots = {cloud: {} for cloud in CLOUDS}
         for cloud, images in data["images"].items():

@@ -25,6 +25,9 @@ CLOUDS = ("tencent", "aliyun", "huawei")
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
 KEY_NAMES = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
              "huawei": ("ak", "sk")}
+# The other services the image modules call (protect_referenced, delete_snapshots): the emulator serves them on the
+# cloud's port.
+REFERENCE_SERVICES = {"tencent": ("as", "cbs"), "aliyun": ("ess",), "huawei": ("as", "ecs")}
 
 
 def load_seed(path=DEFAULT_SEED_FILE):
@@ -46,6 +49,7 @@ def build_config(ports, seed):
     for cloud in CLOUDS:
         key_id, secret = KEY_NAMES[cloud]
         config["%s_endpoint" % cloud] = endpoint_url(ports[cloud])
+        config["%s_service_endpoints" % cloud] = dict((name, endpoint_url(ports[cloud])) for name in REFERENCE_SERVICES[cloud])
         config["%s_access_key" % cloud] = account[cloud][key_id]
         config["%s_secret_key" % cloud] = account[cloud][secret]
         config["%s_region" % cloud] = REGIONS[cloud]

@@ -22,6 +22,7 @@ WRONG_ROLES = {"tencent": {"role_arn": "qcs::cam::uin/100000000001:roleName/no-s
                "huawei": {"agency_name": "no-such-agency", "domain_name": "emu-domain-1"}}
 CLOUD_ENV_PREFIXES = ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_", "HW_", "TKE_")
 DELETES = {"DeleteImages", "DeleteImage"}
+REFERENCE_SERVICES = {"tencent": ("as",), "aliyun": ("ess",), "huawei": ("as", "ecs")}
 ENV_KEYS = {"tencent": "TENCENTCLOUD_SECRET_ID", "aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID", "huawei": "HUAWEICLOUD_SDK_AK"}
 
 
@@ -45,14 +46,17 @@ def keys(emu, cloud, account=OTHER):
 
 
 def connection(emu, cloud):
-    args = {"region": REGIONS[cloud], "endpoint": emu.url(cloud), "retries": 0}
+    # The reference reads (protect_referenced) go to the emulator too: it serves every service on the cloud's port.
+    args = {"region": REGIONS[cloud], "endpoint": emu.url(cloud), "retries": 0,
+            "service_endpoints": dict((name, emu.url(cloud)) for name in REFERENCE_SERVICES[cloud])}
     if cloud == "huawei":
         args["iam_endpoint"] = emu.url(cloud)
     elif cloud == "aliyun":
         # The Alibaba provider always speaks https to STS unless given a URL: use the emulator's HTTPS port.
-        args.update(service_endpoints={"sts": emu.url(cloud, https=True)}, ca_path=emu.ca_path)
+        args["service_endpoints"]["sts"] = emu.url(cloud, https=True)
+        args["ca_path"] = emu.ca_path
     else:
-        args["service_endpoints"] = {"sts": emu.url(cloud)}
+        args["service_endpoints"]["sts"] = emu.url(cloud)
     return args
 
 

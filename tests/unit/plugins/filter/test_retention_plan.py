@@ -304,3 +304,17 @@ def test_keep_as_text_from_a_template():
 
 def test_no_images():
     assert plan([], name_regex="^build-") == [] and retention_plan(None, {"name_regex": "^b"}) == []
+
+
+def test_a_referenced_image_is_kept_and_says_by_what():
+    builds = [dict(i) for i in BUILDS]
+    builds[6]["referenced_by"] = [{"kind": "launch_template", "id": "lt-1", "name": "web", "version": 2},
+                                  {"kind": "scaling_configuration", "id": "asc-1", "name": None, "group": "asg-1"}]
+    builds[7]["referenced_by"] = []  # asked, and nothing names it
+    entries = plan(builds, name_regex="^build-", keep=3)
+    assert actions(entries)["img-07"] == "keep"
+    assert reasons(entries)["img-07"] == ("referenced by launch template lt-1 (web) version 2, "
+                                          "scaling configuration asc-1 of scaling group asg-1")
+    assert actions(entries)["img-08"] == "delete"
+    # Kept as unsure: it does not count towards the newest 3.
+    assert deleted(entries) == ["img-04", "img-05", "img-06", "img-08", "img-09", "img-10"]

@@ -26,6 +26,6 @@ def adapter_for(emu, cloud, retries=0):
                 "region": REGIONS[cloud], "scheme": scheme, "host": host, "timeout": 5, "retries": retries,
                 "validate_certs": True, "rate_limit": 1000,
                 "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
-                # The emulator serves every service of a cloud on its port (Tencent CBS for the snapshots).
-                "service_endpoints": {"cbs": (scheme, host)} if cloud == "tencent" else {}}
+                # The emulator serves every service of a cloud on its one port.
+                "service_endpoints": dict((name, (scheme, host)) for name in ADAPTERS[cloud].service_endpoint_names)}
     return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None))

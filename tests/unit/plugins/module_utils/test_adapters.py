@@ -31,7 +31,9 @@ def make(emu, cloud, secret=None, retries=2, **extra):
     scheme, host = parse_endpoint(emu.endpoint(cloud), default_scheme="http")
     settings = {"access_key": keys[ak_name], "secret_key": secret or keys[sk_name], "region": REGIONS[cloud],
                 "scheme": scheme, "host": host, "timeout": 5, "retries": retries, "validate_certs": True,
-                "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None}
+                "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
+                # The emulator serves every service of a cloud on its one port.
+                "service_endpoints": dict((name, (scheme, host)) for name in ADAPTERS[cloud].service_endpoint_names)}
     settings.update(extra)
     policy = RetryPolicy(retries=retries, sleep=lambda s: None)
     return ADAPTERS[cloud](settings, policy=policy)

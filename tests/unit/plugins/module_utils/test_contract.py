@@ -32,9 +32,26 @@ DELETABLE = {"tencent": ["img-emu00001", "img-emu00002", "img-emu00009"],
 NAMES = {"tencent": ["web-2"], "aliyun": ["app-1"], "huawei": ["api-1"]}
 
 
+# Launch templates (two versions each) and scaling configurations that name images the exercise does not delete, so
+# that every reference read (and each template's versions) is made and nothing is blocked.
+REFERENCES = {
+    "tencent": [{"kind": "launch_template", "id": "lt-emu00001",
+                 "versions": [{"image_id": "img-zzzzzzz1"}, {"image_id": "img-zzzzzzz2"}]},
+                {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "img-zzzzzzz3", "group": "asg-1"}],
+    "aliyun": [{"kind": "launch_template", "id": "lt-emu00001",
+                "versions": [{"image_id": "m-zzzz1"}, {"image_id": "m-zzzz2"}]},
+               {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "m-zzzz3", "group": "asg-1"}],
+    "huawei": [{"kind": "scaling_configuration", "id": "c0000000-0000-4000-8000-000000000001",
+                "image_id": "f0000000-0000-4000-8000-0000000000fe", "group": "g0000000-0000-4000-8000-000000000001"},
+               {"kind": "server", "id": "50000000-0000-4000-8000-000000000001",
+                "image_id": "f0000000-0000-4000-8000-0000000000fd"}],
+}
+
+
 def exercise(emu, cloud):
     """Every kind of request the adapters make, through the engine and the info listing; returns the journal."""
     emu.control.configure(delete_polls=1)
+    emu.control.add_references(cloud, REFERENCES[cloud])
     options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False, "delete_snapshots": True},
                "huawei": {"delete_backups": True}}[cloud]
     for check_mode in (True, False):
@@ -61,11 +78,13 @@ TENCENT_IMAGE_TYPES = ("PRIVATE_IMAGE", "PUBLIC_IMAGE", "SHARED_IMAGE")
 
 
 def check_tencent(call):
+    from tencentcloud.autoscaling.v20180419 import models as as_models
     from tencentcloud.cvm.v20170312 import models
 
     if call["action"] in TENCENT_CBS_ACTIONS:
         return check_tencent_cbs(call)
-    model = getattr(models, call["action"] + "Request")()
+    model = getattr(as_models if call["action"] == "DescribeLaunchConfigurations" else models,
+                    call["action"] + "Request")()
     params = call["params"]
     for name, value in params.items():
         assert hasattr(model, name), "%s is not a field of %sRequest" % (name, call["action"])
@@ -78,6 +97,11 @@ def check_tencent(call):
             assert item["Name"] in TENCENT_FILTERS or item["Name"].startswith("tag:"), item["Name"]
             if item["Name"] == "image-type":
                 assert set(item["Values"]) <= set(TENCENT_IMAGE_TYPES), item["Values"]
+    elif call["action"] in TENCENT_REFERENCE_READS:
+        assert 1 <= int(params.get("Limit", 20)) <= 100 and int(params.get("Offset", 0)) >= 0
+        if call["action"] == "DescribeLaunchTemplateVersions":
+            assert params["LaunchTemplateId"] and 0 <= int(params["MinVersion"]) <= int(params["MaxVersion"])
+            assert "DefaultVersion" not in params and "LaunchTemplateVersions" not in params  # every version
     else:
         assert all(isinstance(i, str) for i in params["ImageIds"])
         assert isinstance(params.get("DryRun", False), bool) and isinstance(params.get("DeleteBindedSnap", False), bool)
@@ -111,11 +135,22 @@ def test_tencent_cbs_documented_values_are_the_models():
 
 
 def test_tencent_documented_values_are_the_models():
+    from tencentcloud.autoscaling.v20180419 import models as as_models
     from tencentcloud.cvm.v20170312 import models
 
     source = model_source(models.DescribeImagesRequest)
     for value in TENCENT_FILTERS + TENCENT_IMAGE_TYPES + ("tag:tag-key", "上限为10", "上限为5", "最大值为100"):
         assert value in source, value
+    # Reference reads: Limit at most 100; a version range defaults to 0..30, so the module names its end.
+    for model in (models.DescribeLaunchTemplatesRequest, models.DescribeLaunchTemplateVersionsRequest,
+                  as_models.DescribeLaunchConfigurationsRequest):
+        assert "最大值为100" in model_source(model), model
+    assert "默认为30" in model_source(models.DescribeLaunchTemplateVersionsRequest)
+    assert "ImageId" in model_source(models.LaunchTemplateVersionData)
+    assert "AutoScalingGroupAbstractSet" in model_source(as_models.LaunchConfiguration)
+
+
+TENCENT_REFERENCE_READS = ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeLaunchConfigurations")
 
 
 # -- Alibaba: alibabacloud_ecs20140526 models --------------------------------------------------------------------------
@@ -145,9 +180,11 @@ def unflatten(params):
 
 def check_aliyun(call):
     from alibabacloud_ecs20140526 import models
+    from alibabacloud_ess20220222 import models as ess_models
 
     params = unflatten(call["params"])
-    model = getattr(models, call["action"] + "Request")().from_map(params)
+    model = getattr(ess_models if call["action"] == "DescribeScalingConfigurations" else models,
+                    call["action"] + "Request")().from_map(params)
     assert set(params) <= set(model.to_map()), set(params) - set(model.to_map())
     for flag in ("DryRun", "Force"):
         assert params.get(flag, "False") in ("True", "False")  # how the SDK itself sends booleans
@@ -166,6 +203,14 @@ def check_aliyun(call):
         assert isinstance(ids, list) and 1 <= len(ids) <= 100 and int(params.get("MaxResults", 10)) <= 100
     if call["action"] == "DeleteSnapshot":
         assert params["SnapshotId"] and params.get("Force", "False") == "False", "disk-used snapshots are kept"
+    if call["action"] in ALIYUN_REFERENCE_READS:
+        assert 1 <= int(params.get("PageSize", 10)) <= 50 and int(params.get("PageNumber", 1)) >= 1
+    if call["action"] == "DescribeLaunchTemplateVersions":
+        assert params["LaunchTemplateId"] and params.get("DetailFlag", "true").lower() == "true"
+        assert not {"DefaultVersion", "MinVersion", "MaxVersion", "LaunchTemplateVersion"} & set(params)  # every one
+
+
+ALIYUN_REFERENCE_READS = ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeScalingConfigurations")
 
 
 def test_aliyun_documented_values_are_the_models():
@@ -186,6 +231,11 @@ def test_aliyun_documented_values_are_the_models():
                   "Maximum value: 100"):
         assert value in snapshots, value
     assert "force delete a snapshot that has been used to create a cloud disk" in model_source(models.DeleteSnapshotRequest)
+    from alibabacloud_ess20220222 import models as ess_models
+
+    assert "Maximum value: 50" in model_source(ess_models.DescribeScalingConfigurationsRequest)
+    assert "ImageId" in model_source(ess_models.DescribeScalingConfigurationsResponseBodyScalingConfigurations)
+    assert "DetailFlag" in model_source(models.DescribeLaunchTemplateVersionsRequest)
 
 
 # -- Huawei: huaweicloudsdkims v2 models -------------------------------------------------------------------------------
@@ -194,12 +244,22 @@ HUAWEI_IMAGETYPES = ("gold", "private", "shared", "market")
 
 
 def check_huawei(call):
+    from huaweicloudsdkas.v1 import ListScalingConfigsRequest
+    from huaweicloudsdkecs.v2 import ListServersDetailsRequest
     from huaweicloudsdkims.v2 import GlanceDeleteImageRequestBody, ListImagesRequest
 
     params = dict(call["params"])
-    params.pop("image_id", None)
+    if call["action"] != "ListScalingConfigs":
+        params.pop("image_id", None)  # the path's
+    params.pop("project_id", None)  # the path's
     body = params.pop("body", None)
-    if call["action"] == "ListImages":
+    if call["action"] == "ListScalingConfigs":
+        assert set(params) <= set(ListScalingConfigsRequest.attribute_map.values()), params
+        assert 0 <= int(params.get("limit", 20)) <= 100 and int(params.get("start_number", 0)) >= 0
+    elif call["action"] == "ListServersDetails":
+        assert set(params) <= set(ListServersDetailsRequest.attribute_map.values()), params
+        assert 1 <= int(params.get("limit", 25)) <= 1000 and int(params.get("offset", 1)) >= 1
+    elif call["action"] == "ListImages":
         assert set(params) <= set(ListImagesRequest.attribute_map.values()), params
         assert params.get("__imagetype", "private") in HUAWEI_IMAGETYPES
         assert "sort_key" not in params and "member_status" not in params
@@ -218,6 +278,11 @@ def test_huawei_documented_values_are_the_models():
     source = model_source(ListImagesRequest)
     for value in HUAWEI_IMAGETYPES:
         assert value in source, value
+    from huaweicloudsdkas.v1 import InstanceConfigResult, ListScalingConfigsRequest
+    from huaweicloudsdkecs.v2 import ListServersDetailsRequest
+
+    assert "默认为20" in model_source(ListScalingConfigsRequest) and "imageRef" in model_source(InstanceConfigResult)
+    assert "最多返回1000台" in model_source(ListServersDetailsRequest)
 
 
 CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huawei}
@@ -227,9 +292,11 @@ CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huaw
 def test_every_request_fits_the_sdk_request_model(emu, cloud):
     journal = exercise(emu, cloud)
     actions = set(c["action"] for c in journal)
-    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"},
-            "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"},
-            "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage"}}[cloud] <= actions
+    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"} | set(TENCENT_REFERENCE_READS),
+            "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"}
+            | set(ALIYUN_REFERENCE_READS),
+            "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage", "ListScalingConfigs",
+                       "ListServersDetails"}}[cloud] <= actions
     # No request was refused for its form; only lookups of the absent id and deletes may answer an error.
     assert all(c["code"] in (None, "IMG.0027", "DryRunOperation") for c in journal), [
         (c["action"], c["code"]) for c in journal if c["code"]]
