@@ -54,7 +54,8 @@ def retention_play(apply=None, play_check_mode=None):
     include = {"name": "multicloud.images.image_retention"}
     if apply is not None:
         include["apply"] = apply
-    connection = {name: "{{ tencent_%s }}" % name for name in ("access_key", "secret_key", "region", "endpoint")}
+    connection = {name: "{{ tencent_%s }}" % name for name in ("access_key", "secret_key", "region", "endpoint",
+                                                               "service_endpoints")}
     play = one_play(tasks=[
         {"name": "Run the role", "ansible.builtin.include_role": include,
          "vars": {"image_retention_cloud": "tencent", "image_retention_name_regex": "^chk-", "image_retention_keep": 1}},
