@@ -70,13 +70,13 @@ class Call:
 
 
 def as_bool(value, name):
-    """Booleans arrive as JSON true/false or as the strings True/False/true/false."""
+    """Booleans arrive as JSON true/false, or in a query as the strings the SDKs send (Alibaba's Utils.query:
+    True/False) and the API pages show (true/false)."""
     if value is None or isinstance(value, bool):
         return bool(value)
-    text = str(value).lower()
-    if text in ("true", "1"):
+    if value in ("True", "true"):
         return True
-    if text in ("false", "0", ""):
+    if value in ("False", "false", ""):
         return False
     raise ValueError("%s must be a boolean, not %r" % (name, value))
 

@@ -42,7 +42,8 @@ def _check_skew(timestamp, max_skew):
 
 
 def _check_signature(expected, given):
-    if not hmac.compare_digest(expected, given.lower()):
+    # The three SDKs send lowercase hex (hexdigest); anything else does not match, as on the clouds.
+    if not hmac.compare_digest(expected, given):
         raise AuthFailure("signature", "the request signature does not match the one the server calculated")
 
 

@@ -173,7 +173,7 @@ class TencentApi:
             return any(value in image["name"] for value in values)
         if name == "image-type":
             return self._type(image) in values
-        if name == "platform":
+        if name == "platform":  # "支持模糊匹配" (Filters, platform): one reading of fuzzy, case-insensitive
             return any(value.lower() in image["platform"].lower() for value in values)
         if name == "tag-key":
             return any(value in image["tags"] for value in values)
