@@ -16,7 +16,7 @@ import re
 from urllib.parse import parse_qsl
 
 from .aliyun import AliyunApi
-from .api import ApiError
+from .api import ApiError, as_bool
 from .huawei import GATEWAY, HuaweiApi
 from .seed import CLOUDS, DEFAULT_REGION, SeedError
 from .sts import check_signature
@@ -265,8 +265,12 @@ class AliyunReferences(AliyunApi):
         numbers = [int(v) for k, v in p.items() if k.startswith("LaunchTemplateVersion.")]
         low = integer(p.get("MinVersion"), "MinVersion", 1, 10 ** 6, None, bad)
         high = integer(p.get("MaxVersion"), "MaxVersion", 1, 10 ** 6, None, bad)
-        versions = version_filter(template, numbers, low, high, str(p.get("DefaultVersion")).lower() == "true")
-        detail = str(p.get("DetailFlag", "true")).lower() != "false"
+        try:
+            default_only = as_bool(p.get("DefaultVersion"), "DefaultVersion")
+            detail = as_bool(p.get("DetailFlag", "true"), "DetailFlag")
+        except ValueError as error:
+            raise bad(str(error))
+        versions = version_filter(template, numbers, low, high, default_only)
         return 200, dict(common, TotalCount=len(versions), LaunchTemplateVersionSets={"LaunchTemplateVersionSet": [
             dict({"LaunchTemplateId": template["id"], "LaunchTemplateName": template["name"],
                   "VersionNumber": v["number"], "DefaultVersion": v["number"] == template["default_version"]},

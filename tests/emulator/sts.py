@@ -171,7 +171,7 @@ class AliyunSts(AliyunApi):
 
     def execute(self, state, call):
         params = call.params
-        role = find_role(state, "aliyun", lambda r: r["arn"].lower() == str(params.get("RoleArn", "")).lower())
+        role = find_role(state, "aliyun", lambda r: r["arn"] == params.get("RoleArn"))
         if role is None:
             raise ApiError("EntityNotExist.Role", "The role not exists: %s." % params.get("RoleArn"), 404)
         if call.account not in role["trusted"]:
