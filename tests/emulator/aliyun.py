@@ -49,7 +49,7 @@ class AliyunApi:
     cloud = "aliyun"
 
     def new_request_id(self):
-        return str(uuid.uuid4()).upper()
+        return str(uuid.uuid4()).upper()  # the form of RequestId in the API pages' examples
 
     def parse(self, request, call):
         params = dict(parse_qsl(request.query, keep_blank_values=True))
@@ -115,7 +115,7 @@ class AliyunApi:
                 continue
             for flag, task_action in (("importing", "ImportImage"), ("exporting", "ExportImage")):
                 if image[flag]:
-                    tasks.append({"TaskId": "t-" + image["id"][2:] + task_action[0].lower(), "TaskAction": task_action,
+                    tasks.append({"TaskId": "t-" + image["id"][2:] + {"ImportImage": "i", "ExportImage": "e"}[task_action], "TaskAction": task_action,
                                   "TaskStatus": "Processing", "ResourceId": image["id"], "SupportCancel": "true",
                                   "CreationTime": image["created_at"].replace(":00Z", "Z"), "FinishedTime": ""})
         tasks = [t for t in tasks if (not action or t["TaskAction"] == action) and (not status or t["TaskStatus"] == status)

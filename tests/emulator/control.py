@@ -17,6 +17,7 @@ class ControlError(Exception):
 
 
 def _flag(value):
+    """A flag of the control API's own query strings (not a cloud's)."""
     if value is None:
         return None
     return value.lower() in ("1", "true", "yes")

@@ -31,6 +31,11 @@ HTTP_STATUS = {"IMG.0027": 404, "IMG.0092": 403, "IMG.0093": 403, "IMG.0094": 40
 GATEWAY = "gateway"
 
 
+def _flag(value):
+    """A boolean field as IMS writes it in answers and filters ("true" / "false")."""
+    return "true" if value else "false"
+
+
 def _not_found(image_id):
     return ApiError("IMG.0027", "The image %s in the request does not exist." % image_id)
 
@@ -185,8 +190,8 @@ class HuaweiApi:
         checks = {"id": image["id"], "name": image["name"], "status": image["status"],
                   "visibility": image["visibility"], "__imagetype": image["imagetype"],
                   "__platform": image["platform"], "__os_type": image["os_type"],
-                  "owner": state.owner_project(image), "protected": str(image["protected"]).lower(),
-                  "__whole_image": str(image["whole_image"]).lower()}
+                  "owner": state.owner_project(image), "protected": _flag(image["protected"]),
+                  "__whole_image": _flag(image["whole_image"])}
         for name, actual in checks.items():
             if params.get(name) not in (None, "") and params[name] != actual:
                 return False
@@ -219,7 +224,7 @@ class HuaweiApi:
             "__imagetype": image["imagetype"], "__os_version": image["os_name"], "__platform": image["platform"],
             "__os_bit": image["os_bit"], "__os_type": image["os_type"], "__isregistered": "true",
             "__description": image["description"], "__image_size": str(size), "__image_source_type": "uds",
-            "__backup_id": ",".join(image["backup_ids"]), "__whole_image": str(image["whole_image"]).lower(),
+            "__backup_id": ",".join(image["backup_ids"]), "__whole_image": _flag(image["whole_image"]),
             "__support_kvm": "true", "__lazyloading": "true", "__originalimagename": "", "__productcode": "",
             "enterprise_project_id": "0", "hw_firmware_type": "bios", "max_ram": "",
         }

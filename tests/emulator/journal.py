@@ -10,7 +10,7 @@ SECRET_PARAMS = {"securitytoken", "token", "signature", "secretkey", "accesskeys
 
 
 def redact_headers(headers):
-    """Request headers as a dict, with credentials replaced by <redacted>."""
+    """Request headers as a dict, with credentials replaced by <redacted> (header names in any case: RFC 9110)."""
     return {name: (REDACTED if name.lower() in SECRET_HEADERS else value) for name, value in headers.items()}
 
 

@@ -83,7 +83,7 @@ class LeakWatch:
             return []
         places = [("request line", "%s %s?%s" % (request.method, request.path, request.query))]
         for name, value in request.headers.items():
-            lower = name.lower()
+            lower = name.lower()  # HTTP header names are case-insensitive (RFC 9110, 5.1)
             if lower == "authorization":
                 value = SIGNATURE.sub("Signature=<hmac>", value)
             places.append(("header " + lower, "%s: %s" % (name, value), lower, value))
