@@ -17,7 +17,7 @@ import re
 import threading
 
 from . import references
-from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, THROTTLED, TRANSIENT
+from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, THROTTLED, TRANSIENT, classify
 from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
@@ -93,6 +93,10 @@ class ImageAdapter:
     """
 
     cloud = None
+    # Native error code -> category (errors.classify; prefix entries end with '*'), and the retryable codes that, once
+    # retries run out, block the image they are about (as this category).
+    error_codes = {}
+    persistent_blocks = {}
     # Image id format, checked before any API call.
     id_pattern = None
     id_format = None
@@ -169,14 +173,13 @@ class ImageAdapter:
                                          % (low, high, cls.cloud, role["duration"]))
         return role
 
-    def __init__(self, settings, policy=None, limiter=None):
-        """``settings``: the resolved connection options (see base.connection_settings)."""
+    def __init__(self, settings, policy=None, limiter=None, rate_limit=None):
+        """``settings``: the resolved connection options (settings.connection_settings). ``rate_limit``: the image
+        modules' option, calls per second: the start and a ceiling; else the default start, and the documented limit."""
         self.settings = settings
         self.policy = policy or RetryPolicy(retries=settings.get("retries", 6))
-        # A rate_limit the user set is the start and a ceiling; else the default start, and the documented limit.
-        user_limit = settings.get("rate_limit")
-        self.limiter = limiter or RateLimiter(user_limit or self.default_rate_limit,
-                                              ceiling=user_limit or self.documented_rate_limit)
+        self.limiter = limiter or RateLimiter(rate_limit or self.default_rate_limit,
+                                              ceiling=rate_limit or self.documented_rate_limit)
         self._local = threading.local()
         self.retry_count = 0
         self._count_lock = threading.Lock()
@@ -203,6 +206,21 @@ class ImageAdapter:
     def translate(self, exc, action, image_id=None):
         """Turn an SDK exception into a CloudError (None: not an SDK error, let it raise)."""
         raise NotImplementedError
+
+    def cloud_error(self, code, message, request_id=None, http_status=None, image_id=None):
+        """A CloudError for one of this cloud's native codes, classified by ``error_codes``."""
+        return CloudError(classify(self.error_codes, code, http_status), message, code=code, request_id=request_id,
+                          http_status=http_status, image_id=image_id, persistent_block=self.persistent_blocks.get(code))
+
+    @staticmethod
+    def name_image(error, ids):
+        """Set ``error.image_id`` to the one image of a refused multi-id call that the cloud's message names (Tencent's
+        name it); left unset when it names none or several, and the engine then bisects the batch."""
+        if error.image_id is None and len(ids) > 1:
+            named = [i for i in ids if i in (error.message or "")]
+            if len(named) == 1:
+                error.image_id = named[0]
+        return error
 
     def invoke(self, action, func, image_id=None, mutating=False, deletes=False):
         """Call ``func(client)`` under the retry policy (and the rate limit when mutating).

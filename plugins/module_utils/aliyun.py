@@ -21,7 +21,8 @@ import threading
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
+    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, INVALID_PARAMETER, INVALID_STATE, MALFORMED_ID, NOT_FOUND, PUBLIC,
+    SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
 )
 
 # DescribeImages answers only Available images unless Status says otherwise, and lookups must see every state:
@@ -58,9 +59,51 @@ def runtime_options(**kwargs):
         from alibabacloud_tea_util.models import RuntimeOptions
     return RuntimeOptions(**kwargs)
 
+# Native code -> category (errors.classify; prefix entries end with '*').
+ERROR_CODES = {
+    "InvalidImageId.NotFound": NOT_FOUND,
+    "InvalidImageId.Malformed": MALFORMED_ID,
+    "ImageUsingByInstance": IN_USE,
+    "ImageUseShared": SHARED,
+    "ImageIsPublic": PUBLIC,
+    "OperationDenied.ImageCopying": BUSY,
+    "ImageIsImporting": BUSY,
+    "ImageIsExporting": BUSY,
+    "ImageIsCreating": BUSY,  # an earlier DeleteImage page
+    "IncorrectImageStatus": INVALID_STATE,
+    # DeleteSnapshot's documented refusals (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-deletesnapshot).
+    "SnapshotCreatedImage": IN_USE,
+    "SnapshotCreatedDisk": IN_USE,
+    "IncorrectDiskStatus.CreatingSnapshot": BUSY,
+    "InvalidSnapshotId.NotFound": NOT_FOUND,
+    "InvalidAccessKeyId*": AUTH_FAILED,
+    "SignatureDoesNotMatch": AUTH_FAILED,
+    "IncompleteSignature": AUTH_FAILED,
+    "InvalidTimeStamp*": AUTH_FAILED,
+    "InvalidSecurityToken*": AUTH_FAILED,
+    "Forbidden*": FORBIDDEN,
+    "NoPermission*": FORBIDDEN,
+    "Throttling*": THROTTLED,
+    "ServiceUnavailable*": TRANSIENT,
+    "InternalError*": TRANSIENT,
+    "UnknownError": TRANSIENT,
+    "SignatureNonceUsed": TRANSIENT,  # each attempt signs with a new nonce
+    "InvalidParameter*": INVALID_PARAMETER,
+    "InvalidParamter": INVALID_PARAMETER,  # sic: DescribeImages' documented error table
+    "Missing*": INVALID_PARAMETER,  # Missing{ParameterName}, e.g. MissingRegionId
+    "InvalidRegionId*": INVALID_PARAMETER,
+    "InvalidImageOwnerAlias*": INVALID_PARAMETER,
+    "InvalidUsage": INVALID_PARAMETER,
+    # A wrong endpoint or API answers 404 with these: never "image not found".
+    "InvalidApi*": INVALID_PARAMETER,
+    "InvalidProduct*": INVALID_PARAMETER,
+    "InvalidAction*": INVALID_PARAMETER,
+}
+
 
 class AliyunAdapter(ImageAdapter):
     cloud = "aliyun"
+    error_codes = ERROR_CODES
     id_pattern = re.compile(r"^m-[A-Za-z0-9]+$")
     id_format = "m- followed by letters and digits"
     describe_batch_size = 100
@@ -103,8 +146,8 @@ class AliyunAdapter(ImageAdapter):
     # Whether DescribeImages reads a comma list of ImageId values: None until a list has answered (see _by_ids).
     reads_id_lists = None
 
-    def __init__(self, settings, policy=None, limiter=None):
-        super(AliyunAdapter, self).__init__(settings, policy=policy, limiter=limiter)
+    def __init__(self, settings, **kwargs):
+        super(AliyunAdapter, self).__init__(settings, **kwargs)
         self._seen = set()  # ids this task has found: one no longer found is gone
         self._snapshot_images = None  # snapshot id -> the account's own images made from it (read once per task)
         self._snapshot_images_lock = threading.Lock()
@@ -191,7 +234,7 @@ class AliyunAdapter(ImageAdapter):
             match = re.search(r"result: (\{.*\})", text)
             body = json.loads(match.group(1)) if match else {}
             code = body.get("Code") or "AssumeRoleFailed"
-            category = classify(self.cloud, code)
+            category = classify(self.error_codes, code)
             if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
                 category = AUTH_FAILED
             return CloudError(category, "could not assume role %s with the base credentials: %s"
@@ -214,8 +257,8 @@ class AliyunAdapter(ImageAdapter):
             request_id = data.get("RequestId") or exc.request_id
             if request_id == "None":
                 request_id = None
-            return CloudError(classify(self.cloud, code, exc.status_code), message, code=code,
-                              request_id=request_id, http_status=exc.status_code, image_id=image_id)
+            return self.cloud_error(code, message, request_id=request_id, http_status=exc.status_code,
+                                    image_id=image_id)
         name = type(exc).__name__
         if "Unretryable" in name or isinstance(exc, (IOError, OSError)):
             inner = getattr(getattr(exc, "last_request", None), "exception", None) or exc

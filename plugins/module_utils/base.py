@@ -4,9 +4,10 @@
 """The one base class that owns a module's lifecycle.
 
 It merges the shared auth/connection options with the module's own, validates input before any
-API call, resolves credentials (options, then environment, then the SDK's own chain), builds the
+API call, resolves the connection settings (settings.py: credentials, endpoints, limits), builds the
 cloud adapter lazily, runs the module's ``run()``, turns every failure into one ``fail_json`` and
-exits once. Module files only declare their documentation and call ``execute()``.
+exits once (``execute()`` is the only exit). Module files only declare their documentation and call
+``execute()``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,17 +15,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import logging
-import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import AnsibleModule
 
-from .adapter import parse_endpoint, unique
+from .adapter import unique
 from .deletion import DeletionFailed, ImageDeletion, run_parallel
-from .errors import AUTH_FAILED, CloudError, ConfigurationError, MALFORMED_ID, UNKNOWN
+from .errors import CloudError, ConfigurationError, MALFORMED_ID, UNKNOWN
+from .settings import MAX_TIMEOUT, auth_argument_spec, connection_settings
 
-
-MAX_TIMEOUT = 86400
 # The image modules' size options: (lowest, highest, unit). A day of waiting; 64 calls in flight; a Tencent batch
 # fits one DescribeImages call (Limit at most 100: models.py DescribeImagesRequest; DeleteImages documents no maximum).
 SIZE_LIMITS = {
@@ -34,133 +33,6 @@ SIZE_LIMITS = {
 }
 # Reference reads in flight at once in an info module (it has no max_concurrency option).
 INFO_CONCURRENCY = 8
-
-
-def auth_argument_spec(adapter_cls):
-    """The connection options shared by every module of a cloud, with its aliases and env fallbacks."""
-    env = adapter_cls.env
-    aliases = adapter_cls.aliases
-
-    def option(name, **spec):
-        if env.get(name):
-            spec["fallback"] = (env_fallback, list(env[name]))
-        if aliases.get(name):
-            spec["aliases"] = list(aliases[name])
-        return spec
-
-    spec = {
-        "access_key": option("access_key", type="str", no_log=False),
-        "secret_key": option("secret_key", type="str", no_log=True),
-        "security_token": option("security_token", type="str", no_log=True),
-        "region": option("region", type="str", required=True),
-        "endpoint": option("endpoint", type="str"),
-        "validate_certs": option("validate_certs", type="bool", default=True),
-        "ca_path": option("ca_path", type="path"),
-        "timeout": option("timeout", type="int", default=30),
-        "retries": option("retries", type="int", default=6),
-    }
-    for name, extra in adapter_cls.extra_options.items():
-        spec[name] = option(name, **dict(extra))
-    spec["assume_role"] = {"type": "dict", "options": dict((k, dict(v)) for k, v in adapter_cls.assume_role_options.items())}
-    spec["profile"] = option("profile", type="str")
-    spec["service_endpoints"] = {"type": "dict", "options": dict(
-        (name, {"type": "str"}) for name in adapter_cls.service_endpoint_names)}
-    return spec
-
-
-def first_env(names):
-    """The value of the first of these environment variables that is set and not empty, or None."""
-    for name in names or ():
-        if os.environ.get(name, "").strip():
-            return os.environ[name].strip()
-    return None
-
-
-def either(names):
-    """Variable names for a message: A or B (or - when there are none)."""
-    return " or ".join(names) or "-"
-
-
-def credential_settings(adapter_cls, settings):
-    """Which credentials sign the calls (keys, a profile or the SDK's chain) and the role to assume with them."""
-    given = [k for k in ("access_key", "secret_key") if settings.get(k)]
-    check_key_pair(adapter_cls, settings, given)
-    check_profile(adapter_cls, settings, given)
-    if not given and not settings.get("profile") and not adapter_cls.has_credential_chain:
-        raise ConfigurationError(adapter_cls.no_credentials_message(), category=AUTH_FAILED)
-    return {"assume_role": assume_role_settings(adapter_cls, settings.get("assume_role"))}
-
-
-def check_key_pair(adapter_cls, settings, given):
-    """Both keys or neither; a token only with both."""
-    if len(given) != 1 and not (settings.get("security_token") and len(given) < 2):
-        return
-    env = adapter_cls.env
-    missing = [k for k in ("access_key", "secret_key") if not settings.get(k)]
-    raise ConfigurationError(
-        "Partial credentials: %s given but %s missing. Set both access_key and secret_key (environment: %s / %s)%s."
-        % (", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
-           " and ".join(missing), either(env.get("access_key")), either(env.get("secret_key")),
-           ", or neither to use a profile or the SDK's credential chain" if adapter_cls.has_credential_chain else ""),
-        category=AUTH_FAILED)
-
-
-def check_profile(adapter_cls, settings, given):
-    """A profile only where the cloud's CLI file is supported, and never beside keys."""
-    profile = settings.get("profile")
-    if not profile:
-        return
-    if os.sep in profile or "/" in profile or profile.startswith("."):
-        raise ConfigurationError("profile %r is not a profile name (no path separators, no leading dot)" % profile)
-    env = adapter_cls.env
-    keys = "access_key and secret_key (or %s / %s)" % (either(env.get("access_key")), either(env.get("secret_key")))
-    if not adapter_cls.supports_profile:
-        raise ConfigurationError("profile %r: %s CLI profiles are not supported (no documented credentials file "
-                                 "format): set %s instead" % (profile, adapter_cls.cloud, keys), category=AUTH_FAILED)
-    if given:
-        raise ConfigurationError("Both access keys and profile %r are set: give either %s, or profile (or %s)"
-                                 % (profile, keys, either(env.get("profile"))))
-
-
-def assume_role_settings(adapter_cls, given):
-    """The role to assume: the option's keys, else each key's environment variables (first set wins); None when no
-    role is named. Raises ConfigurationError for missing or out-of-range keys."""
-    given = dict((k, v) for k, v in (given or {}).items() if v not in (None, ""))
-    role = dict(given)
-    if not given:
-        for key, names in adapter_cls.assume_role_env.items():
-            value = first_env(names)
-            if value is not None:
-                role[key] = value
-    role_key = adapter_cls.assume_role_required[0]
-    if not role.get(role_key):
-        if given:
-            raise ConfigurationError("assume_role needs %s" % role_key)
-        return None  # a session name or duration in the environment names no role
-    return adapter_cls.check_assume_role(role)
-
-
-def endpoint_settings(adapter_cls, settings):
-    """(scheme, host) of the image API and of each other service the module calls."""
-    out = {}
-    endpoint = settings.get("endpoint") or adapter_cls.default_endpoint.format(region=settings["region"])
-    out["scheme"], out["host"] = parse_endpoint(endpoint)
-    out["service_endpoints"] = {}
-    for name, value in (settings.get("service_endpoints") or {}).items():
-        if isinstance(value, str) and value.strip():
-            out["service_endpoints"][name] = parse_endpoint(value.strip())
-    for name, default in adapter_cls.default_service_endpoints.items():
-        out["service_endpoints"].setdefault(name, parse_endpoint(default.format(region=settings["region"])))
-    return out
-
-
-def check_limits(settings):
-    if settings.get("timeout") is not None and not 0 < settings["timeout"] <= MAX_TIMEOUT:
-        raise ConfigurationError("timeout must be between 1 and %d seconds" % MAX_TIMEOUT)
-    if settings.get("ca_path") and not os.access(settings["ca_path"], os.R_OK):
-        raise ConfigurationError("ca_path %s is not a readable file" % settings["ca_path"])
-    if settings.get("retries") is not None and settings["retries"] < 0:
-        raise ConfigurationError("retries must be 0 or more")
 
 
 def check_sizes(params):
@@ -197,32 +69,18 @@ class CloudModule:
 
     # -- settings --------------------------------------------------------------------------
     def connection_settings(self):
-        """Plain connection settings for the adapter; raises ConfigurationError before any call."""
-        p = self.params
-        settings = dict((k, p.get(k)) for k in auth_argument_spec(self.adapter_cls))
-        for name in ("access_key", "secret_key", "security_token", "region", "endpoint", "ca_path", "profile"):
-            if isinstance(settings.get(name), str):
-                settings[name] = settings[name].strip() or None
-        if not settings.get("region"):
-            raise ConfigurationError("region is required: set the region option or %s"
-                                     % " / ".join(self.adapter_cls.env.get("region", [])))
-        settings.update(credential_settings(self.adapter_cls, settings))
-        settings.update(endpoint_settings(self.adapter_cls, settings))
-        check_limits(settings)
-        for warning in self.adapter_cls.settings_warnings(settings):
-            self.module.warn(warning)
-        if not settings.get("validate_certs") and settings["scheme"] == "https":
-            self.module.warn("validate_certs is false: the %s endpoint's TLS certificate is not checked."
-                             % self.adapter_cls.cloud)
-        # None when the user set none: the adapter then starts at its default and adapts (retry.RateLimiter).
-        settings["rate_limit"] = p.get("rate_limit")
-        return settings
+        """Plain connection settings for the adapter (settings.py); raises ConfigurationError before any call."""
+        return connection_settings(self.adapter_cls, self.params, self.module.warn)
+
+    def adapter_options(self):
+        """Options of this module the adapter takes besides the connection settings."""
+        return {}
 
     @property
     def adapter(self):
         if self._adapter is None:
             quiet_sdk_loggers()
-            self._adapter = self.adapter_cls(self.settings or self.connection_settings())
+            self._adapter = self.adapter_cls(self.settings or self.connection_settings(), **self.adapter_options())
         return self._adapter
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -244,8 +102,8 @@ class CloudModule:
             self.settings = self.connection_settings()
             result = self.run()
         except ConfigurationError as error:
-            self.module.fail_json(msg=str(error), error=CloudError(error.category, str(error)).as_dict(),
-                                  **self.failure_defaults())
+            result = dict(self.failure_defaults(), **error.result)
+            self.module.fail_json(msg=str(error), error=CloudError(error.category, str(error)).as_dict(), **result)
         except DeletionFailed as failure:
             result = dict(failure.result)
             result.pop("diff", None)
@@ -263,6 +121,11 @@ class CloudModule:
 
     def failure_defaults(self):
         return {}
+
+    def malformed(self, bad):
+        """The sentence for ids that are not this cloud's image ids."""
+        return "%d image id(s) are not %s image ids (%s): %s" % (
+            len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad))
 
 
 class ImageModule(CloudModule):
@@ -297,19 +160,21 @@ class ImageModule(CloudModule):
             raise ConfigurationError("names must not contain empty strings")
         bad = self.adapter_cls.bad_ids(ids)
         if bad:
-            self.module.fail_json(
-                msg="Nothing was deleted: %d image id(s) are not %s image ids (%s): %s"
-                    % (len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad)),
-                error=CloudError(MALFORMED_ID, "malformed image ids").as_dict(),
-                blocked=[{"id": b, "category": MALFORMED_ID, "code": None,
-                          "reason": "%r is not a valid %s image id (%s)" % (b, self.adapter_cls.cloud, self.adapter_cls.id_format)}
-                         for b in bad],
-                **self.failure_defaults())
+            raise ConfigurationError(
+                "Nothing was deleted: %s" % self.malformed(bad), category=MALFORMED_ID,
+                result={"blocked": [{"id": b, "category": MALFORMED_ID, "code": None,
+                                     "reason": "%r is not a valid %s image id (%s)"
+                                               % (b, self.adapter_cls.cloud, self.adapter_cls.id_format)}
+                                    for b in bad]})
         p["image_ids"] = ids
         check_sizes(p)
         # NaN and infinity would leave the adaptive rate nothing to halve or cap (retry.RateLimiter).
         if p.get("rate_limit") is not None and not 0 < p["rate_limit"] < float("inf"):
             raise ConfigurationError("rate_limit must be a positive, finite number of requests per second")
+
+    def adapter_options(self):
+        # None when the user set none: the adapter then starts at its default and adapts (retry.RateLimiter).
+        return {"rate_limit": self.params.get("rate_limit")}
 
     def run(self):
         p = self.params
@@ -346,10 +211,7 @@ class ImageInfoModule(CloudModule):
         p["image_ids"] = unique(p["image_ids"])
         bad = self.adapter_cls.bad_ids(p["image_ids"])
         if bad:
-            message = "%d image id(s) are not %s image ids (%s): %s" % (
-                len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad))
-            self.module.fail_json(msg=message, error=CloudError(MALFORMED_ID, message).as_dict(),
-                                  **self.failure_defaults())
+            raise ConfigurationError(self.malformed(bad), category=MALFORMED_ID)
         self.name_regex = None
         if p.get("name_regex") is not None:
             try:

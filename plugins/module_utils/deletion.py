@@ -243,7 +243,13 @@ class ImageDeletion:
                 self._note_request(self.adapter.delete(batch, self.options, dry_run=True))
                 return []
             except CloudError as error:
-                return self._narrow(batch, error, check)
+                if self._splits(batch, error):
+                    named, parts = self._split(batch, error)
+                    found = self._single_failure(named, error) if named else []
+                    return found + [entry for part in parts for entry in check(part)]
+                if not self._image_specific(error):
+                    raise
+                return self._single_failure(batch[0], error)
 
         for batch, found, error in self.parallel(check, chunks(ids, self.batch_size)):
             if error is not None:
@@ -253,26 +259,24 @@ class ImageDeletion:
             blocked.extend(found)
         return blocked
 
-    def _narrow(self, batch, error, check):
-        """A failed multi-id call: find the image(s) behind it, so that every blocked image is named.
+    def _splits(self, batch, error):
+        """Whether a failed call is one to narrow down: a multi-id call refused for too many ids, or for an image."""
+        return len(batch) > 1 and (error.category == LIMIT_EXCEEDED or self._image_specific(error))
 
-        When the cloud's message names exactly one image of the batch (Tencent's do), that image is set
-        aside and the rest is checked again: one call per blocked image. Otherwise the batch is bisected.
+    def _split(self, batch, error):
+        """The one narrowing routine of a refused multi-id call (DryRun and delete alike): (the image the refusal is
+        about, or None; the batches to call again).
+
+        Too many ids: halve, and send no larger batch from now on. Refused for the one image the adapter names
+        (``error.image_id``): that image apart, the rest again (one call per blocked image). Otherwise bisect.
         """
-        if error.category == LIMIT_EXCEEDED and len(batch) > 1:
+        if error.category == LIMIT_EXCEEDED:
             with self.lock:
-                self.batch_size = max(1, len(batch) // 2)
-        elif not self._image_specific(error):
-            raise error
-        elif len(batch) == 1:
-            return self._single_failure(batch[0], error)
-        else:
-            named = [i for i in batch if i in (error.message or "")]
-            if len(named) == 1:
-                rest = [i for i in batch if i != named[0]]
-                return self._single_failure(named[0], error) + (check(rest) if rest else [])
+                self.batch_size = max(1, min(self.batch_size, len(batch) // 2))
+        elif error.image_id in batch:
+            return error.image_id, [[i for i in batch if i != error.image_id]]
         half = len(batch) // 2
-        return check(batch[:half]) + check(batch[half:])
+        return None, [batch[:half], batch[half:]]
 
     def _all_gone(self, ids):
         """Whether every one of ``ids`` is no longer described, or is being deleted (a fresh describe)."""
@@ -333,11 +337,12 @@ class ImageDeletion:
                     # The same, where the retry is refused for the images' state and a describe shows them gone or
                     # being deleted. A multi-id delete is all-or-nothing, so a batch only partly gone was not ours.
                     pass
-                elif len(batch) > 1 and (error.category == LIMIT_EXCEEDED or self._image_specific(error)):
-                    # Too many ids, or an all-or-nothing batch refused for one image: halve, delete the others.
-                    half = len(batch) // 2
-                    delete(batch[:half], lost and error.category == NOT_FOUND)
-                    delete(batch[half:], lost and error.category == NOT_FOUND)
+                elif self._splits(batch, error):
+                    # Too many ids, or an all-or-nothing batch refused for one image: narrow, delete the others. The
+                    # image a refusal names is sent alone, so its own answer decides (a lost earlier answer too).
+                    named, parts = self._split(batch, error)
+                    for part in ([[named]] if named else []) + parts:
+                        delete(part, lost and error.category == NOT_FOUND)
                     return
                 else:
                     self._delete_failed(batch, error, failures, abort)

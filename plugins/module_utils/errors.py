@@ -5,7 +5,8 @@
 
 Every SDK failure becomes a :class:`CloudError` that carries a cloud-neutral ``category``
 beside the cloud's native ``code``, ``message``, ``request_id`` and ``http_status``.
-The per-cloud tables below are the only place that knows native codes.
+This module knows no cloud: each adapter holds its cloud's table of native codes (``error_codes``) and
+builds its errors with :func:`classify`.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -39,11 +40,6 @@ RETRYABLE = frozenset([THROTTLED, TRANSIENT])
 # Categories that mean "this image cannot be deleted as it is": a pre-flight block.
 IMAGE_BLOCKS = frozenset([IN_USE, SHARED, PUBLIC, BUSY, INVALID_STATE, REFERENCED, FORBIDDEN])
 
-# Retryable codes that, once retries run out, mean the image itself is blocked (as this category).
-PERSISTENT_BLOCKS = {
-    "MutexOperation.TaskRunning": BUSY,
-}
-
 # What a person should do about each category.
 ADVICE = {
     NOT_FOUND: "check the image id and the region",
@@ -64,104 +60,6 @@ ADVICE = {
     UNKNOWN: "see the cloud's error code and request id",
 }
 
-# Native code -> category, one table per cloud. Prefix entries end with '*'.
-TENCENT_CODES = {
-    "InvalidImageId.NotFound": NOT_FOUND,
-    "InvalidImageId.Malformed": MALFORMED_ID,
-    "InvalidImageId.InShared": SHARED,
-    "InvalidImageId.IncorrectState": INVALID_STATE,
-    "FailedOperation.InvalidImageState": INVALID_STATE,
-    "InvalidParameterValue.InvalidImageId": PUBLIC,
-    "InvalidParameterValue.LimitExceeded": LIMIT_EXCEEDED,
-    "InvalidParameter.InvalidParameterCoexistImageIdsFilters": INVALID_PARAMETER,
-    # DeleteImages' documented answer for an image shared with this account (errorcodes.py: "the specified image ID
-    # is a shared image"), and "the image is occupied by another operation".
-    "InvalidParameterValue.InvalidImageIdIsShared": FORBIDDEN,
-    "InvalidParameterValue.InvalidImageState": BUSY,
-    "InvalidFilter*": INVALID_PARAMETER,
-    # CBS DeleteSnapshots (tencentcloud-sdk-python-cbs errorcodes.py).
-    "InvalidSnapshotId.NotFound": NOT_FOUND,
-    "InvalidSnapshot.NotSupported": INVALID_STATE,
-    "UnsupportedOperation.SnapshotHasBindedImage": IN_USE,
-    "UnsupportedOperation.SnapHasShared": SHARED,
-    "ResourceInUse*": IN_USE,
-    "MutexOperation.TaskRunning": TRANSIENT,
-    "UnauthorizedOperation.ImageNotBelongToAccount": FORBIDDEN,
-    "UnauthorizedOperation*": FORBIDDEN,
-    "AuthFailure.UnauthorizedOperation": FORBIDDEN,
-    "AuthFailure*": AUTH_FAILED,
-    "RequestLimitExceeded*": THROTTLED,
-    "InternalError*": TRANSIENT,
-    "ResourceUnavailable*": TRANSIENT,
-    "ClientNetworkError": TRANSIENT,
-    "ServerNetworkError": TRANSIENT,
-    "InvalidParameter*": INVALID_PARAMETER,
-    "MissingParameter*": INVALID_PARAMETER,
-    "InvalidRegion*": INVALID_PARAMETER,
-    "UnsupportedRegion": INVALID_PARAMETER,
-    "UnsupportedOperation*": INVALID_STATE,
-}
-
-ALIYUN_CODES = {
-    "InvalidImageId.NotFound": NOT_FOUND,
-    "InvalidImageId.Malformed": MALFORMED_ID,
-    "ImageUsingByInstance": IN_USE,
-    "ImageUseShared": SHARED,
-    "ImageIsPublic": PUBLIC,
-    "OperationDenied.ImageCopying": BUSY,
-    "ImageIsImporting": BUSY,
-    "ImageIsExporting": BUSY,
-    "ImageIsCreating": BUSY,  # an earlier DeleteImage page
-    "IncorrectImageStatus": INVALID_STATE,
-    # DeleteSnapshot's documented refusals (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-deletesnapshot).
-    "SnapshotCreatedImage": IN_USE,
-    "SnapshotCreatedDisk": IN_USE,
-    "IncorrectDiskStatus.CreatingSnapshot": BUSY,
-    "InvalidSnapshotId.NotFound": NOT_FOUND,
-    "InvalidAccessKeyId*": AUTH_FAILED,
-    "SignatureDoesNotMatch": AUTH_FAILED,
-    "IncompleteSignature": AUTH_FAILED,
-    "InvalidTimeStamp*": AUTH_FAILED,
-    "InvalidSecurityToken*": AUTH_FAILED,
-    "Forbidden*": FORBIDDEN,
-    "NoPermission*": FORBIDDEN,
-    "Throttling*": THROTTLED,
-    "ServiceUnavailable*": TRANSIENT,
-    "InternalError*": TRANSIENT,
-    "UnknownError": TRANSIENT,
-    "SignatureNonceUsed": TRANSIENT,  # each attempt signs with a new nonce
-    "InvalidParameter*": INVALID_PARAMETER,
-    "InvalidParamter": INVALID_PARAMETER,  # sic: DescribeImages' documented error table
-    "Missing*": INVALID_PARAMETER,  # Missing{ParameterName}, e.g. MissingRegionId
-    "InvalidRegionId*": INVALID_PARAMETER,
-    "InvalidImageOwnerAlias*": INVALID_PARAMETER,
-    "InvalidUsage": INVALID_PARAMETER,
-    # A wrong endpoint or API answers 404 with these: never "image not found".
-    "InvalidApi*": INVALID_PARAMETER,
-    "InvalidProduct*": INVALID_PARAMETER,
-    "InvalidAction*": INVALID_PARAMETER,
-}
-
-# Huawei IMS / API gateway codes (IMS error-code list; see docs/emulator.md for each one's meaning).
-HUAWEI_CODES = {
-    "IMG.0027": NOT_FOUND,
-    "IMG.0066": MALFORMED_ID,
-    "IMG.0090": BUSY,
-    "IMG.0091": INVALID_STATE,
-    "IMG.0092": FORBIDDEN,
-    "IMG.0093": PUBLIC,
-    "IMG.0094": PUBLIC,
-    "IMG.0001": INVALID_PARAMETER,
-    "IMG.0061": TRANSIENT,
-    "APIGW.0101": INVALID_PARAMETER,
-    "APIGW.0301": AUTH_FAILED,
-    "APIGW.0303": AUTH_FAILED,
-    "APIGW.0305": AUTH_FAILED,
-    "APIGW.0302": FORBIDDEN,
-    "APIGW.0306": FORBIDDEN,
-    "APIGW.0308": THROTTLED,
-}
-
 # When a code is not in the table, the HTTP status decides. A 404 is not among them: only a cloud's documented
 # image-not-found code may mean "already absent" (a wrong endpoint or API name answers 404 too).
 STATUS_CATEGORIES = {
@@ -171,12 +69,9 @@ STATUS_CATEGORIES = {
     429: THROTTLED,
 }
 
-CODE_TABLES = {"tencent": TENCENT_CODES, "aliyun": ALIYUN_CODES, "huawei": HUAWEI_CODES}
-
-
-def classify(cloud, code, http_status=None):
-    """Return the category of a native error ``code`` (and HTTP status) of ``cloud``."""
-    table = CODE_TABLES[cloud]
+def classify(table, code, http_status=None):
+    """The category of a native error ``code`` (and HTTP status) by a cloud's ``table`` (native code -> category,
+    prefix entries end with '*'; each adapter holds its cloud's table as ``error_codes``)."""
     code = code or ""
     if code in table:
         return table[code]
@@ -196,14 +91,19 @@ def classify(cloud, code, http_status=None):
 class CloudError(Exception):
     """A failed cloud call, in the collection's taxonomy."""
 
-    def __init__(self, category, message, code=None, request_id=None, http_status=None, image_id=None):
+    def __init__(self, category, message, code=None, request_id=None, http_status=None, image_id=None,
+                 persistent_block=None):
         super(CloudError, self).__init__(message)
         self.category = category
         self.message = message
         self.code = code
         self.request_id = request_id or None
         self.http_status = http_status
+        # The one image this error is about, when the adapter knows it (a single-image call, or a batch refused for
+        # one image its message names): the engine narrows a refused batch by it.
         self.image_id = image_id
+        # A retryable error that, once retries run out, blocks its image (as this category), e.g. a task in progress.
+        self.persistent_block = persistent_block
         # Set by the retry loop of a delete: an earlier attempt may have reached the cloud (timeout, dropped
         # connection, 5xx) before this error, so the images may be gone because of this very call.
         self.after_transient = False
@@ -217,7 +117,7 @@ class CloudError(Exception):
         """The category under which this error blocks its image, or None when it is not about one image."""
         if self.category in IMAGE_BLOCKS:
             return self.category
-        return PERSISTENT_BLOCKS.get(self.code)
+        return self.persistent_block
 
     def as_dict(self):
         """The ``error`` return value."""
@@ -248,9 +148,11 @@ class CloudError(Exception):
 
 
 class ConfigurationError(Exception):
-    """Bad options or environment, found before any API call; ``category``: invalid_parameter, or auth_failed when
-    no credentials can be found."""
+    """Bad options or environment, found before any API call; ``category``: invalid_parameter, auth_failed when
+    no credentials can be found, malformed_id for ids that are not the cloud's."""
 
-    def __init__(self, message, category=INVALID_PARAMETER):
+    def __init__(self, message, category=INVALID_PARAMETER, result=None):
         super(ConfigurationError, self).__init__(message)
         self.category = category
+        # Return values to fail with besides the module's defaults (e.g. ``blocked`` for malformed ids).
+        self.result = result or {}

@@ -15,8 +15,8 @@ import warnings
 from .adapter import ImageAdapter, iso_utc, unique
 from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC,
-    SHARED, TRANSIENT, UNKNOWN, classify,
+    AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, MALFORMED_ID,
+    NOT_FOUND, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
 )
 
 # Glance image statuses.
@@ -45,9 +45,30 @@ CREATED_AT_MARGIN = datetime.timedelta(days=1)
 AS_PAGE = 100
 SERVER_PAGE = 1000
 
+# Native code -> category (errors.classify; prefix entries end with '*').
+ERROR_CODES = {
+    "IMG.0027": NOT_FOUND,
+    "IMG.0066": MALFORMED_ID,
+    "IMG.0090": BUSY,
+    "IMG.0091": INVALID_STATE,
+    "IMG.0092": FORBIDDEN,
+    "IMG.0093": PUBLIC,
+    "IMG.0094": PUBLIC,
+    "IMG.0001": INVALID_PARAMETER,
+    "IMG.0061": TRANSIENT,
+    "APIGW.0101": INVALID_PARAMETER,
+    "APIGW.0301": AUTH_FAILED,
+    "APIGW.0303": AUTH_FAILED,
+    "APIGW.0305": AUTH_FAILED,
+    "APIGW.0302": FORBIDDEN,
+    "APIGW.0306": FORBIDDEN,
+    "APIGW.0308": THROTTLED,
+}
+
 
 class HuaweiAdapter(ImageAdapter):
     cloud = "huawei"
+    error_codes = ERROR_CODES
     id_pattern = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
     id_format = "a UUID such as 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"
     # One "describe" lists the account's private images page by page, whatever the number of ids.
@@ -164,8 +185,8 @@ class HuaweiAdapter(ImageAdapter):
                 return func(client)
         return super(HuaweiAdapter, self).invoke(action, quiet, image_id=image_id, mutating=mutating, deletes=deletes)
 
-    def __init__(self, settings, policy=None, limiter=None):
-        super(HuaweiAdapter, self).__init__(settings, policy=policy, limiter=limiter)
+    def __init__(self, settings, **kwargs):
+        super(HuaweiAdapter, self).__init__(settings, **kwargs)
         self._created = {}  # id -> created_at of the project's own images seen by this task
         # The project the calls are made in (project_id, or IAM's answer for the region): an image is the
         # project's own when its `owner` is this project.
@@ -207,8 +228,8 @@ class HuaweiAdapter(ImageAdapter):
 
         if isinstance(exc, exceptions.ServiceResponseException):
             code = exc.error_code or str(exc.status_code)
-            return CloudError(classify(self.cloud, code, exc.status_code), exc.error_msg or code, code=code,
-                              request_id=exc.request_id, http_status=exc.status_code, image_id=image_id)
+            return self.cloud_error(code, exc.error_msg or code, request_id=exc.request_id, http_status=exc.status_code,
+                                    image_id=image_id)
         if isinstance(exc, exceptions.ConnectionException):
             return self.network_error(exc.error_msg, action, image_id)
         if isinstance(exc, exceptions.SdkException):
@@ -522,7 +543,7 @@ def agency_credentials(adapter, role):
                 answer = iam.create_temporary_access_key_by_agency(
                     model.CreateTemporaryAccessKeyByAgencyRequest(body=body))
             except exceptions.ServiceResponseException as exc:
-                category = classify("huawei", exc.error_code, exc.status_code)
+                category = classify(ERROR_CODES, exc.error_code, exc.status_code)
                 if category not in (FORBIDDEN, TRANSIENT):
                     category = AUTH_FAILED
                 raise CloudError(category, "could not assume agency %s of %s with the base credentials: %s"

@@ -13,7 +13,10 @@ import re
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
-from .errors import AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, THROTTLED, TRANSIENT, UNKNOWN, classify
+from .errors import (
+    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, INVALID_PARAMETER, INVALID_STATE, LIMIT_EXCEEDED, MALFORMED_ID,
+    NOT_FOUND, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
+)
 
 # Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
 # IMPORTFAILED. USING is named only by the DeleteImages page. DELETING is documented nowhere: it is read as "going"
@@ -37,9 +40,49 @@ SERVICE_VERSIONS = {"as": AS_VERSION, "cbs": CBS_VERSION}
 # A template deleted between the listing and its versions read (cvm errorcodes.py): it names nothing any more.
 TEMPLATE_GONE = ("InvalidParameterValue.LaunchTemplateNotFound", "InvalidParameterValue.LaunchTemplateIdNotExisted")
 
+# Native code -> category (errors.classify; prefix entries end with '*').
+ERROR_CODES = {
+    "InvalidImageId.NotFound": NOT_FOUND,
+    "InvalidImageId.Malformed": MALFORMED_ID,
+    "InvalidImageId.InShared": SHARED,
+    "InvalidImageId.IncorrectState": INVALID_STATE,
+    "FailedOperation.InvalidImageState": INVALID_STATE,
+    "InvalidParameterValue.InvalidImageId": PUBLIC,
+    "InvalidParameterValue.LimitExceeded": LIMIT_EXCEEDED,
+    "InvalidParameter.InvalidParameterCoexistImageIdsFilters": INVALID_PARAMETER,
+    # DeleteImages' documented answer for an image shared with this account (errorcodes.py: "the specified image ID
+    # is a shared image"), and "the image is occupied by another operation".
+    "InvalidParameterValue.InvalidImageIdIsShared": FORBIDDEN,
+    "InvalidParameterValue.InvalidImageState": BUSY,
+    "InvalidFilter*": INVALID_PARAMETER,
+    # CBS DeleteSnapshots (tencentcloud-sdk-python-cbs errorcodes.py).
+    "InvalidSnapshotId.NotFound": NOT_FOUND,
+    "InvalidSnapshot.NotSupported": INVALID_STATE,
+    "UnsupportedOperation.SnapshotHasBindedImage": IN_USE,
+    "UnsupportedOperation.SnapHasShared": SHARED,
+    "ResourceInUse*": IN_USE,
+    "MutexOperation.TaskRunning": TRANSIENT,  # retried; once retries run out, the image is busy (persistent_blocks)
+    "UnauthorizedOperation.ImageNotBelongToAccount": FORBIDDEN,
+    "UnauthorizedOperation*": FORBIDDEN,
+    "AuthFailure.UnauthorizedOperation": FORBIDDEN,
+    "AuthFailure*": AUTH_FAILED,
+    "RequestLimitExceeded*": THROTTLED,
+    "InternalError*": TRANSIENT,
+    "ResourceUnavailable*": TRANSIENT,
+    "ClientNetworkError": TRANSIENT,
+    "ServerNetworkError": TRANSIENT,
+    "InvalidParameter*": INVALID_PARAMETER,
+    "MissingParameter*": INVALID_PARAMETER,
+    "InvalidRegion*": INVALID_PARAMETER,
+    "UnsupportedRegion": INVALID_PARAMETER,
+    "UnsupportedOperation*": INVALID_STATE,
+}
+
 
 class TencentAdapter(ImageAdapter):
     cloud = "tencent"
+    error_codes = ERROR_CODES
+    persistent_blocks = {"MutexOperation.TaskRunning": BUSY}
     id_pattern = re.compile(r"^img-[a-z0-9]{8,}$")
     id_format = "img- followed by 8 or more lowercase letters or digits"
     describe_batch_size = 100
@@ -142,7 +185,7 @@ class TencentAdapter(ImageAdapter):
         if code == "ServerNetworkError":
             # A non-200 HTTP answer: the SDK puts the raw body in the message.
             message = "HTTP error from the endpoint: %s" % (str(message)[:200],)
-        return CloudError(classify(self.cloud, code), message, code=code, request_id=exc.requestId, image_id=image_id)
+        return self.cloud_error(code, message, request_id=exc.requestId, image_id=image_id)
 
     def service_client(self, service):
         """The SDK's CommonClient for another service (``as``, ``cbs``), one per thread, at
@@ -170,8 +213,8 @@ class TencentAdapter(ImageAdapter):
             if "Error" in response:
                 error = response["Error"] or {}
                 code = error.get("Code") or "Unknown"
-                raise CloudError(classify(self.cloud, code), error.get("Message") or code, code=code,
-                                 request_id=response.get("RequestId"), image_id=image_id)
+                raise self.cloud_error(code, error.get("Message") or code, request_id=response.get("RequestId"),
+                                       image_id=image_id)
             if not response.get("RequestId"):
                 raise CloudError(UNKNOWN, "%s: answer without RequestId" % action, code="BadResponse")
             return response
@@ -299,7 +342,7 @@ class TencentAdapter(ImageAdapter):
             # Other Tencent APIs answer a passing DryRun with DryRunOperation; DeleteImages' docs show a plain success.
             if dry_run and error.code == "DryRunOperation":
                 return error.request_id
-            raise
+            raise self.name_image(error, ids)
 
     # -- snapshots (CBS 2017-03-12) -----------------------------------------------------------
     def describe_snapshots(self, ids):
@@ -406,7 +449,7 @@ def assumed_role_credential(base, role, client_profile):
 
 def role_error(role_arn, code, message, request_id):
     """A refused AssumeRole: forbidden when the base identity may not assume the role, else auth_failed."""
-    category = classify("tencent", code)
+    category = classify(ERROR_CODES, code)
     if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
         category = AUTH_FAILED
     return CloudError(category, "could not assume role %s with the base credentials: %s" % (role_arn, message),

@@ -24,8 +24,8 @@ def adapter_for(emu, cloud, retries=0):
     scheme, host = parse_endpoint(emu.endpoint(cloud), default_scheme="http")
     settings = {"access_key": emu.keys[cloud][id_name], "secret_key": emu.keys[cloud][secret_name],
                 "region": REGIONS[cloud], "scheme": scheme, "host": host, "timeout": 5, "retries": retries,
-                "validate_certs": True, "rate_limit": 1000,
+                "validate_certs": True,
                 "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
                 # The emulator serves every service of a cloud on its one port.
                 "service_endpoints": dict((name, (scheme, host)) for name in ADAPTERS[cloud].service_endpoint_names)}
-    return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None))
+    return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None), rate_limit=1000)

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Credential option resolution (base.py) and region errors (adapter.py): no API call involved."""
+"""Credential option resolution (credentials.py, settings.py) and region errors (adapter.py): no API call involved."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -7,7 +7,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.multicloud.images.plugins.module_utils import base
+from ansible_collections.multicloud.images.plugins.module_utils import base, credentials
+from ansible_collections.multicloud.images.plugins.module_utils import settings as connection
 from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.errors import (
     AUTH_FAILED, CloudError, ConfigurationError, INVALID_PARAMETER, TRANSIENT,
@@ -28,17 +29,17 @@ def clean_env(monkeypatch):
 
 
 def test_no_role_anywhere_is_none():
-    assert base.assume_role_settings(TencentAdapter, None) is None
+    assert credentials.assume_role_settings(TencentAdapter, None) is None
 
 
 def test_a_session_name_alone_in_the_environment_names_no_role(monkeypatch):
     monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME", "nightly")
-    assert base.assume_role_settings(TencentAdapter, None) is None
+    assert credentials.assume_role_settings(TencentAdapter, None) is None
 
 
 def test_the_option_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_ARN", "qcs::cam::uin/2:roleName/env")
-    role = base.assume_role_settings(TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/opt", "duration": None})
+    role = credentials.assume_role_settings(TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/opt", "duration": None})
     assert role == {"role_arn": "qcs::cam::uin/1:roleName/opt"}
 
 
@@ -46,7 +47,7 @@ def test_environment_first_found_wins(monkeypatch):
     monkeypatch.setenv("ALICLOUD_ASSUME_ROLE_ARN", "acs:ram::2:role/terraform-name")
     monkeypatch.setenv("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/sdk-name")
     monkeypatch.setenv("ALICLOUD_ASSUME_ROLE_SESSION_NAME", "nightly")
-    role = base.assume_role_settings(AliyunAdapter, None)
+    role = credentials.assume_role_settings(AliyunAdapter, None)
     assert role == {"role_arn": "acs:ram::1:role/sdk-name", "session_name": "nightly"}
 
 
@@ -54,10 +55,10 @@ def test_environment_duration_is_a_number(monkeypatch):
     monkeypatch.setenv("HW_ASSUME_ROLE_AGENCY_NAME", "cleaner")
     monkeypatch.setenv("HW_ASSUME_ROLE_DOMAIN_NAME", "target")
     monkeypatch.setenv("HW_ASSUME_ROLE_DURATION", "1800")
-    assert base.assume_role_settings(HuaweiAdapter, None)["duration"] == 1800
+    assert credentials.assume_role_settings(HuaweiAdapter, None)["duration"] == 1800
     monkeypatch.setenv("HW_ASSUME_ROLE_DURATION", "soon")
     with pytest.raises(ConfigurationError, match="number of seconds"):
-        base.assume_role_settings(HuaweiAdapter, None)
+        credentials.assume_role_settings(HuaweiAdapter, None)
 
 
 @pytest.mark.parametrize("adapter,role,words", [
@@ -71,7 +72,7 @@ def test_environment_duration_is_a_number(monkeypatch):
 ])
 def test_bad_roles(adapter, role, words):
     with pytest.raises(ConfigurationError, match=words):
-        base.assume_role_settings(adapter, role)
+        credentials.assume_role_settings(adapter, role)
 
 
 def settings(**given):
@@ -81,33 +82,33 @@ def settings(**given):
 
 def test_no_credentials_without_a_chain_is_auth_failed():
     with pytest.raises(ConfigurationError) as info:
-        base.credential_settings(HuaweiAdapter, settings())
+        credentials.credential_settings(HuaweiAdapter, settings())
     assert info.value.category == AUTH_FAILED and "HUAWEICLOUD_SDK_AK" in str(info.value)
 
 
 def test_keys_and_profile_together_are_refused():
     with pytest.raises(ConfigurationError, match="either"):
-        base.credential_settings(TencentAdapter, settings(access_key="a", secret_key="b", profile="p"))
+        credentials.credential_settings(TencentAdapter, settings(access_key="a", secret_key="b", profile="p"))
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", ".hidden", "a/b"])
 def test_a_profile_is_a_name_not_a_path(name):
     with pytest.raises(ConfigurationError, match="not a profile name"):
-        base.credential_settings(TencentAdapter, settings(profile=name))
+        credentials.credential_settings(TencentAdapter, settings(profile=name))
 
 
 def test_partial_keys_are_auth_failed():
     with pytest.raises(ConfigurationError) as info:
-        base.credential_settings(AliyunAdapter, settings(access_key="a"))
+        credentials.credential_settings(AliyunAdapter, settings(access_key="a"))
     assert info.value.category == AUTH_FAILED
 
 
 def test_service_endpoints_default_and_parse():
-    out = base.endpoint_settings(AliyunAdapter, {"region": "cn-hangzhou", "service_endpoints": {
+    out = connection.endpoint_settings(AliyunAdapter, {"region": "cn-hangzhou", "service_endpoints": {
         "sts": None, "ess": "http://127.0.0.1:8080"}})
     assert out["service_endpoints"] == {"sts": ("https", "sts.aliyuncs.com"), "ess": ("http", "127.0.0.1:8080")}
     with pytest.raises(ConfigurationError):
-        base.endpoint_settings(AliyunAdapter, {"region": "cn-hangzhou", "service_endpoints": {"sts": "ftp://x"}})
+        connection.endpoint_settings(AliyunAdapter, {"region": "cn-hangzhou", "service_endpoints": {"sts": "ftp://x"}})
 
 
 @pytest.mark.parametrize("text,endpoint,category", [
@@ -130,7 +131,7 @@ def test_a_default_endpoint_that_does_not_exist_names_the_region(text, endpoint,
 # -- Huawei: region against an explicit endpoint and project_id ---------------------------------------------------
 def huawei_settings(region, endpoint, project_id):
     settings = {"region": region, "endpoint": endpoint, "project_id": project_id}
-    settings.update(base.endpoint_settings(HuaweiAdapter, settings))
+    settings.update(connection.endpoint_settings(HuaweiAdapter, settings))
     return settings
 
 
@@ -162,7 +163,7 @@ def test_huawei_does_not_warn_when_the_region_is_used_or_cannot_be_checked(regio
 @pytest.mark.parametrize("adapter_cls", [TencentAdapter, AliyunAdapter])
 def test_other_clouds_have_no_settings_warnings(adapter_cls):
     settings = {"region": "nowhere-1", "endpoint": "https://cvm.ap-guangzhou.tencentcloudapi.com"}
-    settings.update(base.endpoint_settings(adapter_cls, settings))
+    settings.update(connection.endpoint_settings(adapter_cls, settings))
     assert adapter_cls.settings_warnings(settings) == []
 
 

@@ -17,18 +17,20 @@ from ansible_collections.multicloud.images.plugins.module_utils.errors import Cl
 
 
 class ScriptedAdapter:
-    """Images in a dict; ``refuse`` maps id -> (category, code) for deletes; calls are recorded."""
+    """Images in a dict; ``refuse`` maps id -> (category, code) for deletes; calls are recorded. A refusal names its
+    image (``CloudError.image_id``), as the real adapters do, unless ``anonymous``."""
 
     cloud = "test"
     describe_batch_size = 100
     supports_dry_run = True
 
-    def __init__(self, ids, multi=True, refuse=None, limit=None, states=None, fail_all=None):
+    def __init__(self, ids, multi=True, refuse=None, limit=None, states=None, fail_all=None, anonymous=False):
         self.images = dict((i, {"id": i, "name": "n-" + i, "state": (states or {}).get(i, "available")}) for i in ids)
         self.multi_id_delete = multi
         self.refuse = refuse or {}
         self.limit = limit
         self.fail_all = fail_all
+        self.anonymous = anonymous
         self.calls = []
         self.polls = {}
 
@@ -57,14 +59,17 @@ class ScriptedAdapter:
             raise CloudError("limit_exceeded", "too many", code="InvalidParameterValue.LimitExceeded")
         for i in ids:
             if i not in self.images:
-                raise CloudError("not_found", "%s not found" % i, code="NotFound")
+                raise CloudError("not_found", "%s not found" % i, code="NotFound", image_id=self.named(i))
             if i in self.refuse:
                 category, code = self.refuse[i]
-                raise CloudError(category, "%s refused" % i, code=code)
+                raise CloudError(category, "%s refused" % i, code=code, image_id=self.named(i))
         if not dry_run:
             for i in ids:
                 del self.images[i]
         return "req-%d" % len(self.calls)
+
+    def named(self, image_id):
+        return None if self.anonymous else image_id
 
     def count(self, kind):
         return len([c for c in self.calls if c[0] == kind])
@@ -96,25 +101,49 @@ def test_every_blocked_image_is_named_and_nothing_is_deleted():
     assert [b["category"] for b in blocked] == ["shared", "shared", "in_use"]
     assert info.value.result["deleted"] == [] and adapter.count("delete") == 0
     assert len(adapter.images) == 16
-    # the messages name the image: one dry run for the batch, one per blocker, one per recheck
+    # the errors name the image (error.image_id): one dry run for the batch, then one for the rest after each blocker
     assert adapter.count("dry_run") == 4
 
 
-def test_bisects_when_the_message_names_no_image():
+def test_bisects_when_the_error_names_no_image():
     refuse = {"i03": ("shared", "InShared"), "i11": ("shared", "InShared")}
-    adapter = ScriptedAdapter(IDS, refuse=refuse)
-    original = adapter.delete
-
-    def delete(ids, options, dry_run=False):
-        try:
-            return original(ids, options, dry_run)
-        except CloudError as error:
-            raise CloudError(error.category, "The image is being shared.", code=error.code)
-    adapter.delete = delete
+    adapter = ScriptedAdapter(IDS, refuse=refuse, anonymous=True)
     with pytest.raises(DeletionFailed) as info:
         run(adapter, image_ids=IDS, batch_size=16)
     assert [b["id"] for b in info.value.result["blocked"]] == ["i03", "i11"]
     assert adapter.count("dry_run") < 16 and adapter.count("delete") == 0
+
+
+def test_the_engine_narrows_by_the_named_image_not_by_message_text():
+    """A message that mentions an id is not enough: only error.image_id (set by the adapter) names the image."""
+    refuse = {"i03": ("shared", "InShared")}
+    adapter = ScriptedAdapter(IDS, refuse=refuse, anonymous=True)
+    with pytest.raises(DeletionFailed) as info:
+        run(adapter, image_ids=IDS, batch_size=16)
+    assert [b["id"] for b in info.value.result["blocked"]] == ["i03"]
+    # 16 -> 8 -> 4 -> 2 -> 1 on the refused side, each clean half once: 1 + 2 * 4 dry runs (named: 2).
+    assert adapter.count("dry_run") == 9
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_delete_refused_for_one_image_deletes_the_others(anonymous):
+    """The delete path narrows with the same routine: a batch refused for one image (after a passing DryRun, e.g. the
+    image became shared in between) deletes every other image and names the one refused."""
+    adapter = ScriptedAdapter(IDS, anonymous=anonymous)
+    original = adapter.delete
+
+    def delete(ids, options, dry_run=False):
+        if not dry_run:
+            adapter.refuse["i05"] = ("shared", "InShared")
+        return original(ids, options, dry_run)
+    adapter.delete = delete
+    with pytest.raises(DeletionFailed) as info:
+        run(adapter, image_ids=IDS, batch_size=16)
+    result = info.value.result
+    assert [b["id"] for b in result["blocked"]] == ["i05"] and result["not_deleted"] == ["i05"]
+    assert result["deleted"] == [i for i in IDS if i != "i05"]
+    # named: the batch, the named image alone, the rest: 3 deletes; anonymous: bisection, 1 + 2 * 4 deletes.
+    assert adapter.count("delete") == (9 if anonymous else 3)
 
 
 def test_check_mode_only_dry_runs():

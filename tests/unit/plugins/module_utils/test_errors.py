@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""The taxonomy tables: every native code the collection knows maps to the right category."""
+"""The taxonomy: every native code the collection knows (each adapter's ``error_codes``) maps to the right
+category."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -8,7 +9,16 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils import errors
-from ansible_collections.multicloud.images.plugins.module_utils.errors import CloudError, classify
+from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
+from ansible_collections.multicloud.images.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
+from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
+
+ADAPTERS = {"tencent": TencentAdapter, "aliyun": AliyunAdapter, "huawei": HuaweiAdapter}
+
+
+def classify(cloud, code, status=None):
+    return errors.classify(ADAPTERS[cloud].error_codes, code, status)
 
 
 @pytest.mark.parametrize("cloud, code, status, category", [
@@ -80,8 +90,9 @@ def test_classify(cloud, code, status, category):
 
 
 def test_every_table_value_is_a_category():
-    for table in errors.CODE_TABLES.values():
-        assert set(table.values()) <= set(errors.CATEGORIES)
+    for adapter in ADAPTERS.values():
+        assert set(adapter.error_codes.values()) <= set(errors.CATEGORIES)
+        assert set(adapter.persistent_blocks.values()) <= errors.IMAGE_BLOCKS
     assert set(errors.ADVICE) == set(errors.CATEGORIES)
 
 
@@ -115,6 +126,25 @@ def test_tencent_codes_are_the_sdks():
     documented = set(v for module in (errorcodes, cbs_errorcodes) for k, v in vars(module).items()
                      if k.isupper() and isinstance(v, str))
     common = {"AuthFailure.UnauthorizedOperation", "ClientNetworkError", "ServerNetworkError", "UnsupportedRegion"}
-    for code in errors.TENCENT_CODES:
+    for code in TencentAdapter.error_codes:
         if not code.endswith("*"):
             assert code in documented or code in common, code
+
+
+def test_a_task_in_progress_is_retried_then_blocks_its_image():
+    """Tencent's MutexOperation.TaskRunning is transient (retried); once retries run out it blocks the image."""
+    adapter = TencentAdapter({"region": "ap-guangzhou", "retries": 0})
+    error = adapter.cloud_error("MutexOperation.TaskRunning", "busy", image_id="img-aaaaaaaa")
+    assert (error.category, error.retryable, error.blocks_image) == ("transient", True, "busy")
+    assert adapter.cloud_error("InternalError", "oops").blocks_image is None
+
+
+@pytest.mark.parametrize("message, named", [
+    ("The image img-bbbbbbbb is shared.", "img-bbbbbbbb"),
+    ("Images img-aaaaaaaa and img-bbbbbbbb are shared.", None),
+    ("Some image is shared.", None),
+])
+def test_a_refused_batch_names_its_image_only_when_the_message_names_one(message, named):
+    error = errors.CloudError("shared", message, code="InvalidImageId.InShared")
+    TencentAdapter.name_image(error, ["img-aaaaaaaa", "img-bbbbbbbb"])
+    assert error.image_id == named

@@ -329,7 +329,7 @@ def test_retrying_leaves_the_limiter_alone_for_reads_and_network_failures():
     (AliyunAdapter, 50, 50.0, 50.0),
 ])
 def test_adapters_start_and_cap_their_limiter(adapter_cls, rate_limit, start, ceiling):
-    adapter = adapter_cls({"rate_limit": rate_limit})
+    adapter = adapter_cls({}, rate_limit=rate_limit)
     assert adapter.limiter.rate == start and adapter.limiter.ceiling == ceiling
 
 
