@@ -18,7 +18,7 @@ import os
 import re
 import threading
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, exactly_named, iso_utc, named_or_all
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
@@ -300,31 +300,15 @@ class AliyunAdapter(ImageAdapter):
         return dict((i["id"], i) for i in images if i["id"] in set(ids))
 
     def find_by_names(self, names):
-        found = []
-        for name in names:
-            images = self._describe_pages(ImageName=name, ImageOwnerAlias="self", Status=ALL_STATUSES)
-            found.extend(i for i in images if i["name"] == name)
-        return found
+        return exactly_named(names, self._describe_pages, "ImageName", ImageOwnerAlias="self", Status=ALL_STATUSES)
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
         if image_ids:
             # The caller (the info module) keeps the ones of the asked type and tags.
-            images = []
-            for start in range(0, len(image_ids), self.describe_batch_size):
-                images.extend(self.describe(image_ids[start:start + self.describe_batch_size]).values())
-            return images
+            return self.describe_all(image_ids)
         images = []
         for alias in OWNER_ALIASES[image_type]:
-            fields = {"Status": ALL_STATUSES}
-            if alias:
-                fields["ImageOwnerAlias"] = alias
-            if tags:
-                fields["Tag"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
-            if names:
-                for name in names:
-                    images.extend(i for i in self._describe_pages(ImageName=name, **fields) if i["name"] == name)
-            else:
-                images.extend(self._describe_pages(**fields))
+            images.extend(named_or_all(names, self._describe_pages, "ImageName", **listing_query(alias, tags)))
         return images
 
     # -- decisions and deletes ---------------------------------------------------------------
@@ -480,6 +464,16 @@ def profile_provider(name):
         return providers.CLIProfileCredentialsProvider(profile_name=name, profile_file=cli_file)
     return providers.ProfileCredentialsProvider(profile_name=name, profile_file=os.path.join(
         home, ".alibabacloud", "credentials"))
+
+
+def listing_query(alias, tags):
+    """The DescribeImages fields that list images of one owner alias (None: every owner) carrying ``tags``."""
+    query = {"Status": ALL_STATUSES}
+    if alias:
+        query["ImageOwnerAlias"] = alias
+    if tags:
+        query["Tag"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+    return query
 
 
 def normalize(raw):

@@ -204,10 +204,7 @@ class TencentAdapter(ImageAdapter):
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
         if image_ids:
-            images = []
-            for start in range(0, len(image_ids), self.describe_batch_size):
-                images.extend(self.describe(image_ids[start:start + self.describe_batch_size]).values())
-            return images
+            return self.describe_all(image_ids)
         filters = []
         types = {"private": ["PRIVATE_IMAGE"], "shared": ["SHARED_IMAGE"], "public": ["PUBLIC_IMAGE"],
                  "all": None}[image_type]
