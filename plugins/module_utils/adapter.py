@@ -99,6 +99,27 @@ def iso_utc(value):
     return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def image_fields(raw, keys, states):
+    """The fields of the collection's image shape that every cloud has, from the cloud's image ``raw``: ``keys`` names
+    the raw key of each field (a field without one is None, for the adapter to fill), ``states`` maps the cloud's
+    state (another state is returned lower-cased), ``native_state`` keeps the cloud's own and ``created_at`` is UTC."""
+    def read(field):
+        return raw.get(keys[field]) if field in keys else None
+
+    state = read("state")
+    return {
+        "id": read("id"),
+        "name": read("name"),
+        "state": states.get(state, (state or "unknown").lower()),
+        "native_state": state,
+        "created_at": iso_utc(read("created_at")),
+        "size_gb": read("size_gb"),
+        "os_name": read("os_name"),
+        "architecture": read("architecture"),
+        "platform": read("platform"),
+    }
+
+
 class ImageAdapter:
     """Base of the per-cloud adapters.
 

@@ -18,7 +18,7 @@ import os
 import re
 import threading
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, exactly_named, iso_utc, named_or_all
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, exactly_named, image_fields, named_or_all
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
@@ -36,6 +36,9 @@ STATES = {
 }
 # DescribeTasksRequest.task_action: the image tasks DescribeTasks can show; a copy in progress has none.
 IMAGE_TASKS = (("ImportImage", "being imported"), ("ExportImage", "being exported"))
+# Where the fields every cloud has stand in an Images.Image entry.
+IMAGE_KEYS = {"id": "ImageId", "name": "ImageName", "state": "Status", "created_at": "CreationTime", "size_gb": "Size",
+              "os_name": "OSName", "architecture": "Architecture", "platform": "Platform"}
 KINDS = {"self": "private", "others": "shared", "system": "public", "marketplace": "public"}
 # "An empty value indicates that images with the system, self, and others values are returned" (ImageOwnerAlias).
 OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system", "marketplace"],
@@ -478,19 +481,10 @@ def listing_query(alias, tags):
 
 def normalize(raw):
     """Alibaba Images.Image entry -> the collection's image shape."""
-    state = raw.get("Status")
     tags = ((raw.get("Tags") or {}).get("Tag")) or []
     disks = ((raw.get("DiskDeviceMappings") or {}).get("DiskDeviceMapping")) or []
-    return {
-        "id": raw.get("ImageId"),
-        "name": raw.get("ImageName"),
-        "state": STATES.get(state, (state or "unknown").lower()),
-        "native_state": state,
-        "created_at": iso_utc(raw.get("CreationTime")),
-        "size_gb": raw.get("Size"),
-        "os_name": raw.get("OSName"),
-        "architecture": raw.get("Architecture"),
-        "platform": raw.get("Platform"),
+    image = image_fields(raw, IMAGE_KEYS, STATES)
+    image.update({
         "tags": dict((t.get("TagKey"), t.get("TagValue")) for t in tags),
         "snapshot_ids": [d.get("SnapshotId") for d in disks if d.get("SnapshotId")],
         "usage": raw.get("Usage"),
@@ -501,4 +495,5 @@ def normalize(raw):
         "image_owner_alias": raw.get("ImageOwnerAlias"),
         "progress": raw.get("Progress"),
         "description": raw.get("Description"),
-    }
+    })
+    return image

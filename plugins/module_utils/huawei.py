@@ -12,7 +12,7 @@ import datetime
 import re
 import warnings
 
-from .adapter import ImageAdapter, exactly_named, iso_utc, named_or_all, unique
+from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, unique
 from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, NOT_FOUND, PUBLIC,
@@ -24,6 +24,9 @@ STATES = {
     "active": "available", "queued": "creating", "saving": "creating", "killed": "failed",
     "deleted": "deleted", "deactivated": "unavailable", "pending_delete": "deleting",
 }
+# Where the fields every cloud has stand in a Glance/IMS image (the architecture is read from two fields).
+IMAGE_KEYS = {"id": "id", "name": "name", "state": "status", "created_at": "created_at", "size_gb": "min_disk",
+              "os_name": "__os_version", "platform": "__platform"}
 # What another project's image is to this one; the project's own images (owner = this project) are "private".
 OTHERS_KINDS = {"private": "shared", "shared": "shared", "gold": "public", "market": "public"}
 # Up to this many ids are looked up one GET each; more are found by listing the account's private images.
@@ -493,24 +496,15 @@ def fallback_markers(order, marker, pending):
 
 def normalize(raw, project_id=None):
     """Glance/IMS image -> the collection's image shape; ``project_id``: the project whose own images are private."""
-    state = raw.get("status")
     tags = {}
     for tag in raw.get("tags") or []:
         # Tags are "Key=Value" or, as stored before IMS upgraded its tags, "Key.Value" (IMS ListImages, tag); a key
         # holds neither "=" nor "." (GlanceCreateTagRequest.tag).
         key, dummy, value = str(tag).partition("=" if "=" in str(tag) else ".")
         tags[key] = value
-    size_gb = raw.get("min_disk")
-    return {
-        "id": raw.get("id"),
-        "name": raw.get("name"),
-        "state": STATES.get(state, (state or "unknown").lower()),
-        "native_state": state,
-        "created_at": iso_utc(raw.get("created_at")),
-        "size_gb": size_gb,
-        "os_name": raw.get("__os_version"),
+    image = image_fields(raw, IMAGE_KEYS, STATES)
+    image.update({
         "architecture": raw.get("__os_bit") and ("x86_64" if raw.get("__support_arm") != "true" else "arm64"),
-        "platform": raw.get("__platform"),
         "tags": tags,
         "backup_ids": [raw["__backup_id"]] if raw.get("__backup_id") else [],
         "snapshot_ids": [],
@@ -522,7 +516,8 @@ def normalize(raw, project_id=None):
         "whole_image": str(raw.get("__whole_image")).lower() == "true",
         "protected": raw.get("protected"),
         "description": raw.get("__description"),
-    }
+    })
+    return image
 
 
 IAM_ENDPOINT = "https://iam.myhuaweicloud.com"
