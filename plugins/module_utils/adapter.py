@@ -63,6 +63,21 @@ def chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def exactly_named(names, listing, name_filter, **fields):
+    """The images whose name is exactly one of ``names``: ``listing(**fields)`` is called for each name alone, with
+    the name in the listing's ``name_filter`` field, and only exact matches are kept (a cloud's name filter may
+    match more than the name)."""
+    return [image for name in names for image in listing(**dict(fields, **{name_filter: name}))
+            if image["name"] == name]
+
+
+def named_or_all(names, listing, name_filter, **fields):
+    """With ``names``, the images so named (``exactly_named``); without, every image ``listing(**fields)`` returns."""
+    if names:
+        return exactly_named(names, listing, name_filter, **fields)
+    return listing(**fields)
+
+
 def iso_utc(value):
     """Creation times as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) whatever the cloud's format, so they sort and compare
     as strings; a value that cannot be read is returned as it is."""
@@ -82,6 +97,27 @@ def iso_utc(value):
         digits = offset[1:].replace(":", "")
         parsed -= sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def image_fields(raw, keys, states):
+    """The fields of the collection's image shape that every cloud has, from the cloud's image ``raw``: ``keys`` names
+    the raw key of each field (a field without one is None, for the adapter to fill), ``states`` maps the cloud's
+    state (another state is returned lower-cased), ``native_state`` keeps the cloud's own and ``created_at`` is UTC."""
+    def read(field):
+        return raw.get(keys[field]) if field in keys else None
+
+    state = read("state")
+    return {
+        "id": read("id"),
+        "name": read("name"),
+        "state": states.get(state, (state or "unknown").lower()),
+        "native_state": state,
+        "created_at": iso_utc(read("created_at")),
+        "size_gb": read("size_gb"),
+        "os_name": read("os_name"),
+        "architecture": read("architecture"),
+        "platform": read("platform"),
+    }
 
 
 class ImageAdapter:
@@ -314,6 +350,10 @@ class ImageAdapter:
                               "the CA bundle that signed it (or validate_certs: false for a test endpoint)" % action,
                               code="CertificateVerifyFailed", image_id=image_id)
         return CloudError(TRANSIENT, "%s: network error: %s" % (action, exc), code="NetworkError", image_id=image_id)
+
+    def describe_all(self, ids):
+        """The images among ``ids`` that exist, as a list: ``describe`` called for each describe_batch_size ids."""
+        return [image for batch in chunks(ids, self.describe_batch_size) for image in self.describe(batch).values()]
 
     # -- what subclasses implement ---------------------------------------------------------
     def describe(self, ids):

@@ -18,7 +18,7 @@ import os
 import re
 import threading
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, exactly_named, image_fields, named_or_all
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, INVALID_PARAMETER, INVALID_STATE, MALFORMED_ID, NOT_FOUND, PUBLIC,
@@ -37,6 +37,9 @@ STATES = {
 }
 # DescribeTasksRequest.task_action: the image tasks DescribeTasks can show; a copy in progress has none.
 IMAGE_TASKS = (("ImportImage", "being imported"), ("ExportImage", "being exported"))
+# Where the fields every cloud has stand in an Images.Image entry.
+IMAGE_KEYS = {"id": "ImageId", "name": "ImageName", "state": "Status", "created_at": "CreationTime", "size_gb": "Size",
+              "os_name": "OSName", "architecture": "Architecture", "platform": "Platform"}
 KINDS = {"self": "private", "others": "shared", "system": "public", "marketplace": "public"}
 # "An empty value indicates that images with the system, self, and others values are returned" (ImageOwnerAlias).
 OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system", "marketplace"],
@@ -343,31 +346,15 @@ class AliyunAdapter(ImageAdapter):
         return dict((i["id"], i) for i in images if i["id"] in set(ids))
 
     def find_by_names(self, names):
-        found = []
-        for name in names:
-            images = self._describe_pages(ImageName=name, ImageOwnerAlias="self", Status=ALL_STATUSES)
-            found.extend(i for i in images if i["name"] == name)
-        return found
+        return exactly_named(names, self._describe_pages, "ImageName", ImageOwnerAlias="self", Status=ALL_STATUSES)
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
         if image_ids:
             # The caller (the info module) keeps the ones of the asked type and tags.
-            images = []
-            for start in range(0, len(image_ids), self.describe_batch_size):
-                images.extend(self.describe(image_ids[start:start + self.describe_batch_size]).values())
-            return images
+            return self.describe_all(image_ids)
         images = []
         for alias in OWNER_ALIASES[image_type]:
-            fields = {"Status": ALL_STATUSES}
-            if alias:
-                fields["ImageOwnerAlias"] = alias
-            if tags:
-                fields["Tag"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
-            if names:
-                for name in names:
-                    images.extend(i for i in self._describe_pages(ImageName=name, **fields) if i["name"] == name)
-            else:
-                images.extend(self._describe_pages(**fields))
+            images.extend(named_or_all(names, self._describe_pages, "ImageName", **listing_query(alias, tags)))
         return images
 
     # -- decisions and deletes ---------------------------------------------------------------
@@ -525,21 +512,22 @@ def profile_provider(name):
         home, ".alibabacloud", "credentials"))
 
 
+def listing_query(alias, tags):
+    """The DescribeImages fields that list images of one owner alias (None: every owner) carrying ``tags``."""
+    query = {"Status": ALL_STATUSES}
+    if alias:
+        query["ImageOwnerAlias"] = alias
+    if tags:
+        query["Tag"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+    return query
+
+
 def normalize(raw):
     """Alibaba Images.Image entry -> the collection's image shape."""
-    state = raw.get("Status")
     tags = ((raw.get("Tags") or {}).get("Tag")) or []
     disks = ((raw.get("DiskDeviceMappings") or {}).get("DiskDeviceMapping")) or []
-    return {
-        "id": raw.get("ImageId"),
-        "name": raw.get("ImageName"),
-        "state": STATES.get(state, (state or "unknown").lower()),
-        "native_state": state,
-        "created_at": iso_utc(raw.get("CreationTime")),
-        "size_gb": raw.get("Size"),
-        "os_name": raw.get("OSName"),
-        "architecture": raw.get("Architecture"),
-        "platform": raw.get("Platform"),
+    image = image_fields(raw, IMAGE_KEYS, STATES)
+    image.update({
         "tags": dict((t.get("TagKey"), t.get("TagValue")) for t in tags),
         "snapshot_ids": [d.get("SnapshotId") for d in disks if d.get("SnapshotId")],
         "usage": raw.get("Usage"),
@@ -550,4 +538,5 @@ def normalize(raw):
         "image_owner_alias": raw.get("ImageOwnerAlias"),
         "progress": raw.get("Progress"),
         "description": raw.get("Description"),
-    }
+    })
+    return image

@@ -12,7 +12,7 @@ import datetime
 import re
 import warnings
 
-from .adapter import ImageAdapter, iso_utc, unique
+from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, unique
 from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, MALFORMED_ID,
@@ -24,6 +24,9 @@ STATES = {
     "active": "available", "queued": "creating", "saving": "creating", "killed": "failed",
     "deleted": "deleted", "deactivated": "unavailable", "pending_delete": "deleting",
 }
+# Where the fields every cloud has stand in a Glance/IMS image (the architecture is read from two fields).
+IMAGE_KEYS = {"id": "id", "name": "name", "state": "status", "created_at": "created_at", "size_gb": "min_disk",
+              "os_name": "__os_version", "platform": "__platform"}
 # What another project's image is to this one; the project's own images (owner = this project) are "private".
 OTHERS_KINDS = {"private": "shared", "shared": "shared", "gold": "public", "market": "public"}
 # Up to this many ids are looked up one GET each; more are found by listing the account's private images.
@@ -289,78 +292,92 @@ class HuaweiAdapter(ImageAdapter):
         """
         failure = None
         for dummy_restart in range(MARKER_RESTARTS + 1):
-            images, marker, fallbacks = {}, None, None
-            for dummy_page in range(MAX_PAGES):
-                try:
-                    page, following = self._page(page_size, marker, fields)
-                except CloudError as error:
-                    if marker is None or error.category not in (INVALID_PARAMETER, NOT_FOUND):
-                        raise
-                    failure = error
-                    if fallbacks is None:
-                        fallbacks = fallback_markers(list(images), marker, until or ())
-                    if not fallbacks:
-                        break  # start again from the first page
-                    marker = fallbacks.pop(0)
-                    continue
-                for raw in page:
-                    images.setdefault(raw.get("id"), self.normalize(raw))
-                if following is None or (until and until.issubset(images)):
-                    return list(images.values())
-                marker, fallbacks = following, None
-            else:
+            images, failure = self._walk_pages(until, page_size, fields)
+            if failure is None:
                 return list(images.values())
         raise failure
 
+    def _walk_pages(self, until, page_size, fields):
+        """One walk through the listing from its first page (at most MAX_PAGES calls): ({id: image}, None), or
+        (what was listed, the marker's error) when a marker vanished and none of the images before it could stand in
+        for it."""
+        images, marker, fallbacks = {}, None, None
+        for dummy_page in range(MAX_PAGES):
+            try:
+                page, following = self._page(page_size, marker, fields)
+            except CloudError as error:
+                if not marker_vanished(error, marker):
+                    raise
+                fallbacks = fallbacks or iter(fallback_markers(list(images), marker, until or ()))
+                marker = next(fallbacks, None)
+                if marker is None:
+                    return images, error
+                continue
+            for raw in page:
+                images.setdefault(raw.get("id"), self.normalize(raw))
+            if following is None or seen_all(until, images):
+                return images, None
+            marker, fallbacks = following, None
+        return images, None
+
     def describe(self, ids):
+        """The images among ``ids`` that exist. A few ids are looked up one by one; more are found in one listing of
+        the project's own images, and those it does not list are looked for among the images shared with it."""
         if len(ids) <= SINGLE_LOOKUPS:
-            found = [self.show(i) for i in ids]
-            return dict((i["id"], i) for i in found if i)
-        wanted = set(ids)
+            return by_id(self._shown(ids))
+        found = self._listed_own(ids)
+        # An id seen earlier as an own image of this project and no longer listed is gone: no need to look further.
+        found.update(self._not_own([i for i in ids if i not in found and i not in self._created]))
+        return found
+
+    def _shown(self, ids):
+        """GlanceShowImage for each id: the images that exist, in the order of ``ids``."""
+        return [image for image in (self.show(i) for i in ids) if image]
+
+    def _listed_own(self, ids):
+        """{id: image} for the ids among the project's own images, listed until all of them are seen.
+
+        The wait polls images this task has seen: the listing then covers only images created since the oldest of
+        them (IMS ListImages documents created_at=gte:<UTC time>), not the whole account."""
         fields = self.own()
-        # The wait polls images this task has seen: the listing then covers only images created since the
-        # oldest of them (IMS ListImages documents created_at=gte:<UTC time>), not the whole account.
         since = self._listing_since(ids)
         if since:
             fields["created_at"] = since
-        found = dict((i["id"], i) for i in self._list_pages(until=wanted, page_size=DESCRIBE_PAGE_SIZE, **fields)
-                     if i["id"] in wanted)
-        # Ids that are not among the project's own images may still exist as shared or public images. A few are
-        # looked up one by one; more are looked for in one listing of the images shared with the project
-        # (public images are too many to list: such ids are then reported absent, never deleted). An id seen
-        # earlier as an own image of this project and no longer listed is gone: no need to look further.
-        missing = [i for i in ids if i not in found and i not in self._created]
-        if len(missing) <= SINGLE_LOOKUPS:
-            extra = [self.show(i) for i in missing]
-        else:
-            wanted_missing = set(missing)
-            extra = [i for i in self._list_pages(imagetype="shared", page_size=DESCRIBE_PAGE_SIZE)
-                     if i["id"] in wanted_missing]
-        found.update((i["id"], i) for i in extra if i)
-        return found
+        return self._listed_among(ids, until=set(ids), **fields)
+
+    def _not_own(self, ids):
+        """{id: image} for ``ids`` that are not the project's own images but may exist as shared or public images.
+        A few are looked up one by one; more are looked for in one listing of the images shared with the project
+        (public images are too many to list: such ids are then reported absent, never deleted)."""
+        if len(ids) <= SINGLE_LOOKUPS:
+            return by_id(self._shown(ids))
+        return self._listed_among(ids, imagetype="shared")
+
+    def _listed_among(self, ids, until=None, **fields):
+        """{id: image} for the images among ``ids`` that the listing with ``fields`` returns (describe's page size)."""
+        wanted = set(ids)
+        listed = self._list_pages(until=until, page_size=DESCRIBE_PAGE_SIZE, **fields)
+        return by_id(image for image in listed if image["id"] in wanted)
 
     def find_by_names(self, names):
-        found = []
-        for name in names:
-            found.extend(i for i in self._list_pages(name=name, **self.own()) if i["name"] == name)
-        return found
+        return exactly_named(names, self._list_pages, "name", **self.own())
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
-        selections = {"private": [self.own()], "shared": [{"imagetype": "shared"}],
-                      "public": [{"imagetype": "gold"}, {"imagetype": "market"}], "all": [{}]}[image_type]
         if image_ids:
-            images = [i for i in (self.show(x) for x in unique(image_ids)) if i]
+            images = self._shown(unique(image_ids))
         else:
-            images = []
-            for fields in selections:
-                if names:
-                    for name in names:
-                        images.extend(i for i in self._list_pages(name=name, **fields) if i["name"] == name)
-                else:
-                    images.extend(self._list_pages(**fields))
+            images = [image for fields in self._selections(image_type)
+                      for image in named_or_all(names, self._list_pages, "name", **fields)]
         if tags:
             images = [i for i in images if all(i["tags"].get(k) == v for k, v in tags.items())]
         return images
+
+    def _selections(self, image_type):
+        """The ListImages fields of each listing that makes up ``image_type`` (the info modules' option)."""
+        if image_type == "private":
+            return [self.own()]
+        return {"shared": [{"imagetype": "shared"}], "public": [{"imagetype": "gold"}, {"imagetype": "market"}],
+                "all": [{}]}[image_type]
 
     # -- decisions and deletes ---------------------------------------------------------------
     def block_for(self, image, options):
@@ -473,6 +490,22 @@ class HuaweiAdapter(ImageAdapter):
         return self.invoke("GlanceDeleteImage", send, image_id=image_id, mutating=True, deletes=True)
 
 
+def marker_vanished(error, marker):
+    """Whether ``error`` answered a page asked after ``marker`` as if the marker image were gone (an unknown marker
+    is a bad parameter or not found; IMS documents neither)."""
+    return marker is not None and error.category in (INVALID_PARAMETER, NOT_FOUND)
+
+
+def seen_all(until, images):
+    """Whether the listing has seen every id of ``until`` (None: it lists everything) among ``images`` so far."""
+    return bool(until) and until.issubset(images)
+
+
+def by_id(images):
+    """{id: image} for ``images``."""
+    return dict((image["id"], image) for image in images)
+
+
 def fallback_markers(order, marker, pending):
     """Markers to go on from when ``marker`` has vanished: the images listed before it, nearest first, those not
     in ``pending`` (not being deleted by this task) before the others; at most MARKER_FALLBACKS."""
@@ -484,24 +517,15 @@ def fallback_markers(order, marker, pending):
 
 def normalize(raw, project_id=None):
     """Glance/IMS image -> the collection's image shape; ``project_id``: the project whose own images are private."""
-    state = raw.get("status")
     tags = {}
     for tag in raw.get("tags") or []:
         # Tags are "Key=Value" or, as stored before IMS upgraded its tags, "Key.Value" (IMS ListImages, tag); a key
         # holds neither "=" nor "." (GlanceCreateTagRequest.tag).
         key, dummy, value = str(tag).partition("=" if "=" in str(tag) else ".")
         tags[key] = value
-    size_gb = raw.get("min_disk")
-    return {
-        "id": raw.get("id"),
-        "name": raw.get("name"),
-        "state": STATES.get(state, (state or "unknown").lower()),
-        "native_state": state,
-        "created_at": iso_utc(raw.get("created_at")),
-        "size_gb": size_gb,
-        "os_name": raw.get("__os_version"),
+    image = image_fields(raw, IMAGE_KEYS, STATES)
+    image.update({
         "architecture": raw.get("__os_bit") and ("x86_64" if raw.get("__support_arm") != "true" else "arm64"),
-        "platform": raw.get("__platform"),
         "tags": tags,
         "backup_ids": [raw["__backup_id"]] if raw.get("__backup_id") else [],
         "snapshot_ids": [],
@@ -513,7 +537,8 @@ def normalize(raw, project_id=None):
         "whole_image": str(raw.get("__whole_image")).lower() == "true",
         "protected": raw.get("protected"),
         "description": raw.get("__description"),
-    }
+    })
+    return image
 
 
 IAM_ENDPOINT = "https://iam.myhuaweicloud.com"

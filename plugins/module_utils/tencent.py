@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, iso_utc
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, image_fields
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, INVALID_PARAMETER, INVALID_STATE, LIMIT_EXCEEDED, MALFORMED_ID,
@@ -31,6 +31,9 @@ BUSY_STATES = {"CREATING": "being created", "SYNCING": "being copied to another 
 NAME_FILTER_VALUES = 5
 MAX_FILTERS = 10
 CBS_VERSION = "2017-03-12"
+# Where the fields every cloud has stand in an ImageSet entry (Image).
+IMAGE_KEYS = {"id": "ImageId", "name": "ImageName", "state": "ImageState", "created_at": "CreatedTime",
+              "size_gb": "ImageSize", "os_name": "OsName", "architecture": "Architecture", "platform": "Platform"}
 KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public"}  # Image.ImageType
 # DescribeLaunchTemplates, DescribeLaunchTemplateVersions (cvm) and DescribeLaunchConfigurations (as): "Limit ...
 # maximum 100" (their request models); a version range defaults to MinVersion 0, MaxVersion 30.
@@ -247,10 +250,7 @@ class TencentAdapter(ImageAdapter):
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
         if image_ids:
-            images = []
-            for start in range(0, len(image_ids), self.describe_batch_size):
-                images.extend(self.describe(image_ids[start:start + self.describe_batch_size]).values())
-            return images
+            return self.describe_all(image_ids)
         filters = []
         types = {"private": ["PRIVATE_IMAGE"], "shared": ["SHARED_IMAGE"], "public": ["PUBLIC_IMAGE"],
                  "all": None}[image_type]
@@ -383,24 +383,16 @@ def normalize_snapshot(raw):
 
 def normalize(raw):
     """Tencent ImageSet entry -> the collection's image shape."""
-    state = raw.get("ImageState")
-    return {
-        "id": raw.get("ImageId"),
-        "name": raw.get("ImageName"),
-        "state": STATES.get(state, (state or "unknown").lower()),
-        "native_state": state,
-        "created_at": iso_utc(raw.get("CreatedTime")),
-        "size_gb": raw.get("ImageSize"),
-        "os_name": raw.get("OsName"),
-        "architecture": raw.get("Architecture"),
-        "platform": raw.get("Platform"),
+    image = image_fields(raw, IMAGE_KEYS, STATES)
+    image.update({
         "tags": dict((t.get("Key"), t.get("Value")) for t in raw.get("Tags") or []),
         "snapshot_ids": [s.get("SnapshotId") for s in raw.get("SnapshotSet") or []],
         "kind": KINDS.get(raw.get("ImageType"), "public"),
         "image_type": raw.get("ImageType"),
         "image_source": raw.get("ImageSource"),
         "description": raw.get("ImageDescription"),
-    }
+    })
+    return image
 
 
 def read_tccli_profile(name):
