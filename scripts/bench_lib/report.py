@@ -3,6 +3,9 @@ measures: every function takes the plain figures measure.py and quota.py return 
 
   scale_report(results)          the tables of scripts/bench: a) b) c) d), where the time goes, startup, targets
   quota_report(results, config)  the table of scripts/bench --quota-sweep
+  snapshots_report(row, count)   one cloud of scripts/bench --snapshots (snapshots.py)
+  references_header/_row        scripts/bench --references (references.py)
+  CREDENTIALS_HEADER, credentials_row   credentials.py
 """
 
 import json
@@ -228,3 +231,46 @@ def quota_report(results, config):
     lines += table(["cloud", "quota", "ceiling", "calls on action", "throttled", "rate", "of target", "wall",
                     "task", "target"], rows)
     return "\n".join(lines)
+
+
+# -- the smaller benchmarks ----------------------------------------------------------------------------
+SNAPSHOT_ACTIONS = ("DescribeSnapshots", "DeleteSnapshots", "DeleteSnapshot")
+
+
+def snapshots_report(row, count):
+    """One cloud's delete_snapshots run (row: the figures of snapshots.bench)."""
+    lines = ["\n== %s: %d images x 3 snapshots, delete_snapshots: true ==" % (row["cloud"], count)]
+    if row["failed"]:
+        lines.append("FAILED: %s" % row["msg"])
+    lines.append("wall time %.2f s; images deleted %d; snapshots deleted %d, kept %d, left in the emulator %d"
+                 % (row["seconds"], row["images"], row["snapshots_deleted"], row["snapshots_kept"], row["left"]))
+    lines.append("%-20s %6s" % ("action", "calls"))
+    for action, calls in sorted(row["calls"].items()):
+        lines.append("%-20s %6d%s" % (action, calls, "  (snapshot phase)" if action in SNAPSHOT_ACTIONS else ""))
+    sizes = row["delete_sizes"]
+    if sizes:
+        lines.append("snapshot delete calls: %d, ids per call: min %d, max %d" % (len(sizes), min(sizes), max(sizes)))
+    return "\n".join(lines)
+
+
+def references_header(templates, versions, configurations):
+    """The heading of scripts/bench --references (references.py prints a row as each run ends)."""
+    return "\n".join([
+        "%d launch templates (%d versions each; Huawei: servers), %d scaling configurations per region"
+        % (templates, versions, configurations),
+        "%-8s %7s  %-70s %6s %8s %8s" % ("cloud", "images", "reference reads", "total", "blocked", "seconds")])
+
+
+def references_row(row):
+    """One cloud and number of images (row: the figures of references.measure)."""
+    detail = ", ".join("%s %d" % (action, n) for action, n in row["reads"].items())
+    return "%-8s %7d  %-70s %6d %8d %8.2f" % (row["cloud"], row["images"], detail, sum(row["reads"].values()),
+                                              row["blocked"], row["seconds"])
+
+
+CREDENTIALS_HEADER = "%-8s %10s %10s  %-12s %s" % ("cloud", "median s", "max s", "category", "names what to set")
+
+
+def credentials_row(row):
+    """How fast a task with no credentials failed on one cloud (row: the figures of credentials.measure)."""
+    return "%-8s %10.3f %10.3f  %-12s %s" % (row["cloud"], row["median"], row["max"], row["category"], row["named"])
