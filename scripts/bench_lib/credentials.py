@@ -22,12 +22,25 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 # tests/conftest.py sets up the collection's import path.
 import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from hardening.harness import run_module  # noqa: E402  pylint: disable=wrong-import-position
+from report import CREDENTIALS_HEADER, credentials_row  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 CLOUD_PREFIXES = ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_", "HW_", "TKE_")
 IMAGES = {"tencent": "img-bench0001", "aliyun": "m-bench0001", "huawei": "e0000000-0000-4000-8000-00000000b001"}
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
 FIRST_VARIABLE = {"tencent": "TENCENTCLOUD_SECRET_ID", "aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID",
                   "huawei": "HUAWEICLOUD_SDK_AK"}
+
+
+def measure(cloud, repeats):
+    """REPEATS runs of CLOUD's module with no credentials: {cloud, median, max, category, named}."""
+    times, result = [], None
+    for dummy in range(repeats):
+        start = time.monotonic()
+        result = run_module(cloud, {"state": "absent", "region": REGIONS[cloud], "image_ids": [IMAGES[cloud]],
+                                    "endpoint": "127.0.0.1:9"}).result
+        times.append(time.monotonic() - start)
+    return {"cloud": cloud, "median": statistics.median(times), "max": max(times),
+            "category": result["error"]["category"], "named": FIRST_VARIABLE[cloud] in result["msg"]}
 
 
 def main():
@@ -39,16 +52,9 @@ def main():
         if name.startswith(CLOUD_PREFIXES):
             del os.environ[name]
     os.environ["HOME"] = tempfile.mkdtemp(prefix="mci-bench-home-")
-    print("%-8s %10s %10s  %-12s %s" % ("cloud", "median s", "max s", "category", "names what to set"))
+    print(CREDENTIALS_HEADER)
     for cloud in options.clouds.split(","):
-        times, result = [], None
-        for dummy in range(options.repeats):
-            start = time.monotonic()
-            result = run_module(cloud, {"state": "absent", "region": REGIONS[cloud], "image_ids": [IMAGES[cloud]],
-                                        "endpoint": "127.0.0.1:9"}).result
-            times.append(time.monotonic() - start)
-        named = FIRST_VARIABLE[cloud] in result["msg"]
-        print("%-8s %10.3f %10.3f  %-12s %s" % (cloud, statistics.median(times), max(times), result["error"]["category"], named))
+        print(credentials_row(measure(cloud, options.repeats)))
 
 
 if __name__ == "__main__":

@@ -24,10 +24,11 @@ import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused
 from emulator import fixtures  # noqa: E402  pylint: disable=wrong-import-position
 from emulator.seed import DEFAULT_SEED_FILE, load_file  # noqa: E402  pylint: disable=wrong-import-position
 from hardening.harness import run_module  # noqa: E402  pylint: disable=wrong-import-position
+from report import references_header, references_row  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from runner import REFERENCE_SERVICES  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 CLOUDS = ("tencent", "aliyun", "huawei")
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
-SERVICES = {"tencent": ("as",), "aliyun": ("ess",), "huawei": ("as", "ecs")}
 KEYS = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"), "huawei": ("ak", "sk")}
 READS = {"tencent": ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeLaunchConfigurations"),
          "aliyun": ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeScalingConfigurations"),
@@ -67,13 +68,14 @@ def connection(emulator, cloud):
     names = KEYS[cloud]
     url = emulator.url(cloud)
     args = {"region": REGIONS[cloud], "endpoint": url, "access_key": emulator.keys[cloud][names[0]],
-            "secret_key": emulator.keys[cloud][names[1]], "service_endpoints": dict((s, url) for s in SERVICES[cloud])}
+            "secret_key": emulator.keys[cloud][names[1]], "service_endpoints": dict((s, url) for s in REFERENCE_SERVICES[cloud])}
     if cloud == "huawei":
         args["project_id"] = emulator.keys["huawei"]["projects"][REGIONS["huawei"]]
     return args
 
 
 def measure(emulator, cloud, images, options):
+    """One check-mode run on ``images`` candidates: {cloud, images, reads: {action: calls}, blocked, seconds}."""
     control = emulator.control
     control.reset()
     ids = [image_id(cloud, n) for n in range(images)]
@@ -87,8 +89,9 @@ def measure(emulator, cloud, images, options):
     result = run_module(cloud, dict(connection(emulator, cloud), state="absent", image_ids=ids), check_mode=True).result
     seconds = time.monotonic() - start
     journal = control.journal(cloud=cloud)
-    counts = [len([c for c in journal if c["action"] == action]) for action in READS[cloud]]
-    return counts, len(result.get("blocked") or []), seconds
+    reads = dict((action, len([c for c in journal if c["action"] == action])) for action in READS[cloud])
+    return {"cloud": cloud, "images": images, "reads": reads, "blocked": len(result.get("blocked") or []),
+            "seconds": seconds}
 
 
 def main():
@@ -108,14 +111,10 @@ def main():
     process, ports = fixtures.start()
     emulator = fixtures.Emulator(ports, load_file(DEFAULT_SEED_FILE))
     try:
-        print("%d launch templates (%d versions each; Huawei: servers), %d scaling configurations per region"
-              % (options.templates, VERSIONS, options.configurations))
-        print("%-8s %7s  %-70s %6s %8s %8s" % ("cloud", "images", "reference reads", "total", "blocked", "seconds"))
+        print(references_header(options.templates, VERSIONS, options.configurations))
         for cloud in options.clouds.split(","):
             for images in counts:
-                reads, blocked, seconds = measure(emulator, cloud, images, options)
-                detail = ", ".join("%s %d" % (action, n) for action, n in zip(READS[cloud], reads))
-                print("%-8s %7d  %-70s %6d %8d %8.2f" % (cloud, images, detail, sum(reads), blocked, seconds))
+                print(references_row(measure(emulator, cloud, images, options)))
     finally:
         fixtures.stop(process, emulator.control)
 

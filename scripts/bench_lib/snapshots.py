@@ -2,7 +2,7 @@
 
 Starts its own emulator (loopback, per-call latency), seeds N images of 3 snapshots (a system disk and two data disks)
 per cloud, runs the image module in this process (its main(), the real SDKs, real HTTP) with delete_snapshots: true,
-then prints the wall time and, from the emulator's journal, the calls per action and the ids per snapshot delete:
+then prints (report.py) the wall time and, from the emulator's journal, the calls per action and the ids per snapshot delete:
 Tencent's CBS DeleteSnapshots takes a list (batches of 100), Alibaba's DeleteSnapshot one id (concurrent calls within
 the rate limit). Bounded: at most 1000 images, one run per cloud, a time limit per run; rerunnable (fresh emulator).
 
@@ -26,11 +26,12 @@ from emulator.client import ControlClient  # noqa: E402  pylint: disable=wrong-i
 from emulator.fixtures import default_keys, start, stop  # noqa: E402  pylint: disable=wrong-import-position
 from emulator.seed import DEFAULT_SEED_FILE, load_file  # noqa: E402  pylint: disable=wrong-import-position
 from hardening.harness import run_module  # noqa: E402  pylint: disable=wrong-import-position
+from report import snapshots_report  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from runner import REFERENCE_SERVICES  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 CLOUDS = ("tencent", "aliyun")
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou"}
 MAX_IMAGES = 1000
-SNAPSHOT_ACTIONS = ("DescribeSnapshots", "DeleteSnapshots", "DeleteSnapshot")
 
 
 def images(cloud, count):
@@ -41,12 +42,15 @@ def images(cloud, count):
 
 
 def arguments(cloud, ports, keys, ids):
+    """The module's arguments, every service it reads pointed at the emulator (snapshots, and the reference reads
+    of protect_referenced)."""
     endpoint = "http://" + ports[cloud]
     args = {"state": "absent", "region": REGIONS[cloud], "endpoint": endpoint, "image_ids": ids,
-            "delete_snapshots": True, "wait": False, "retries": 6}
+            "delete_snapshots": True, "wait": False, "retries": 6,
+            "service_endpoints": dict((name, endpoint) for name in REFERENCE_SERVICES[cloud])}
     if cloud == "tencent":
-        args.update(access_key=keys["tencent"]["secret_id"], secret_key=keys["tencent"]["secret_key"],
-                    service_endpoints={"cbs": endpoint})
+        args.update(access_key=keys["tencent"]["secret_id"], secret_key=keys["tencent"]["secret_key"])
+        args["service_endpoints"]["cbs"] = endpoint
     else:
         args.update(access_key=keys["aliyun"]["access_key_id"], secret_key=keys["aliyun"]["access_key_secret"])
     return args
@@ -72,20 +76,6 @@ def bench(control, ports, keys, cloud, count, latency_ms):
             "delete_sizes": sizes}
 
 
-def report(row, count):
-    print("\n== %s: %d images x 3 snapshots, delete_snapshots: true ==" % (row["cloud"], count))
-    if row["failed"]:
-        print("FAILED: %s" % row["msg"])
-    print("wall time %.2f s; images deleted %d; snapshots deleted %d, kept %d, left in the emulator %d"
-          % (row["seconds"], row["images"], row["snapshots_deleted"], row["snapshots_kept"], row["left"]))
-    print("%-20s %6s" % ("action", "calls"))
-    for action, calls in sorted(row["calls"].items()):
-        print("%-20s %6d%s" % (action, calls, "  (snapshot phase)" if action in SNAPSHOT_ACTIONS else ""))
-    sizes = row["delete_sizes"]
-    if sizes:
-        print("snapshot delete calls: %d, ids per call: min %d, max %d" % (len(sizes), min(sizes), max(sizes)))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=200, help="images per cloud, 1 to %d (200)" % MAX_IMAGES)
@@ -105,7 +95,7 @@ def main():
     try:
         keys = default_keys(load_file(DEFAULT_SEED_FILE))
         for cloud in clouds:
-            report(bench(control, ports, keys, cloud, options.images, options.latency_ms), options.images)
+            print(snapshots_report(bench(control, ports, keys, cloud, options.images, options.latency_ms), options.images))
     finally:
         stop(process, control)
 

@@ -109,30 +109,30 @@ def junit(paths):
     return 0
 
 
+def forbidden(name):
+    """True when a member path must never ship (a venv, a cache, test output...)."""
+    parts = name.split("/")
+    return (any(fnmatch.fnmatch(part, pattern) for part in parts for pattern in FORBIDDEN_PARTS)
+            or any(fnmatch.fnmatch(name, pattern) for pattern in FORBIDDEN_GLOBS))
+
+
+def shipped_sources(repo):
+    """The files of REPO's plugins and roles that a tarball must hold (bytecode aside), as relative paths."""
+    for sub in ("plugins/modules", "plugins/module_utils", "plugins/doc_fragments", "roles"):
+        for dirpath, dirnames, filenames in os.walk(os.path.join(repo, sub)):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for filename in filenames:
+                if not filename.endswith((".pyc", ".pyo")):
+                    yield os.path.relpath(os.path.join(dirpath, filename), repo)
+
+
 def tarball(path, repo):
     """Check the built collection: required files present, no venvs/caches/test output, the modules all there."""
     with tarfile.open(path) as tar:
         names = [member.name[2:] if member.name.startswith("./") else member.name for member in tar.getmembers()]
-    problems = []
-    for name in names:
-        parts = name.split("/")
-        if any(fnmatch.fnmatch(part, pattern) for part in parts for pattern in FORBIDDEN_PARTS):
-            problems.append("must not ship: %s" % name)
-        elif any(fnmatch.fnmatch(name, pattern) for pattern in FORBIDDEN_GLOBS):
-            problems.append("must not ship: %s" % name)
-    for name in REQUIRED:
-        if name not in names:
-            problems.append("missing: %s" % name)
-    for sub in ("plugins/modules", "plugins/module_utils", "plugins/doc_fragments", "roles"):
-        base = os.path.join(repo, sub)
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
-            for filename in filenames:
-                if filename.endswith((".pyc", ".pyo")):
-                    continue
-                rel = os.path.relpath(os.path.join(dirpath, filename), repo)
-                if rel not in names:
-                    problems.append("not in the tarball: %s" % rel)
+    problems = ["must not ship: %s" % name for name in names if forbidden(name)]
+    problems += ["missing: %s" % name for name in REQUIRED if name not in names]
+    problems += ["not in the tarball: %s" % rel for rel in shipped_sources(repo) if rel not in names]
     for problem in problems[:50]:
         print("  " + problem)
     size = os.path.getsize(path)
