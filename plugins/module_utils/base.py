@@ -43,6 +43,15 @@ def check_sizes(params):
             raise ConfigurationError("%s must be between %d and %d%s, not %d" % (name, low, high, unit, value))
 
 
+def unique_images(images):
+    """Each image once (the first listing of an id wins), in the order listed."""
+    seen = set()
+    for image in images:
+        if image["id"] not in seen:
+            seen.add(image["id"])
+            yield image
+
+
 def quiet_sdk_loggers():
     """The SDKs log through handler-less loggers; keep module stdout/stderr clean (and secret-free)."""
     for name in ("tencentcloud_sdk_common", "HuaweiCloud-SDK", "huaweicloudsdkcore", "alibabacloud_credentials"):
@@ -224,19 +233,7 @@ class ImageInfoModule(CloudModule):
         p = self.params
         images = self.adapter.list_images(image_ids=p["image_ids"] or None, names=p.get("names") or None,
                                           image_type=p["image_type"], tags=p["tags"] or None)
-        selected = []
-        seen = set()
-        for image in images:
-            if image["id"] in seen:
-                continue
-            seen.add(image["id"])
-            if p["image_type"] != "all" and image.get("kind") != p["image_type"]:
-                continue
-            if self.name_regex and not self.name_regex.search(image.get("name") or ""):
-                continue
-            if any(image.get("tags", {}).get(k) != v for k, v in p["tags"].items()):
-                continue
-            selected.append(image)
+        selected = [image for image in unique_images(images) if self.wanted(image)]
         if p["with_references"]:
             found = self.adapter.references(lambda func, items: run_parallel(func, items, INFO_CONCURRENCY))
             for image in selected:
@@ -244,3 +241,12 @@ class ImageInfoModule(CloudModule):
         # Newest first, the order retention policies want.
         selected.sort(key=lambda i: (i.get("created_at") or "", i["id"]), reverse=True)
         return {"changed": False, "images": selected}
+
+    def wanted(self, image):
+        """Whether a listed image is of the asked type, name pattern and tags."""
+        p = self.params
+        if p["image_type"] != "all" and image.get("kind") != p["image_type"]:
+            return False
+        if self.name_regex and not self.name_regex.search(image.get("name") or ""):
+            return False
+        return all(image.get("tags", {}).get(k) == v for k, v in p["tags"].items())
