@@ -11,6 +11,8 @@ Usage:
   ci_helpers.py installed COLLECTION ANSIBLE_DOC  import every module_utils/module of an installed copy and
                                               read each module's docs with ANSIBLE_DOC (run it with the
                                               install venv's python and PYTHONPATH/ANSIBLE_COLLECTIONS_PATH set)
+  ci_helpers.py complexity RANK DIR...        list every function of the .py files under DIR... whose radon
+                                              cyclomatic-complexity rank is worse than RANK; fail if any is
 """
 
 import fnmatch
@@ -232,6 +234,24 @@ def reap(since, mark, paths):
     return 0
 
 
+def complexity(worst, dirs):
+    """Every function whose radon rank is worse than ``worst`` (e.g. C), one line each; 1 when there is one."""
+    from radon.complexity import cc_rank, cc_visit
+
+    offenders = checked = 0
+    for path in sorted(p for d in dirs for p in glob.glob(os.path.join(d, "**", "*.py"), recursive=True)):
+        with open(path, encoding="utf-8") as handle:
+            blocks = cc_visit(handle.read())
+        for block in blocks:
+            checked += 1
+            if cc_rank(block.complexity) > worst:
+                offenders += 1
+                print("%s:%d %s - rank %s (%d)" % (path, block.lineno, block.fullname, cc_rank(block.complexity),
+                                                   block.complexity))
+    print("%d functions checked, %d above rank %s" % (checked, offenders, worst))
+    return 1 if offenders else 0
+
+
 def main(argv):
     """Dispatch the sub-command."""
     if len(argv) < 2:
@@ -250,6 +270,8 @@ def main(argv):
         return reap(float(args[0]), args[1], args[2:])
     if cmd == "installed":
         return installed(args[0], args[1])
+    if cmd == "complexity":
+        return complexity(args[0], args[1:])
     print(__doc__)
     return 2
 

@@ -17,7 +17,8 @@ AC_DEV_SPEC='ansible-core>=2.19,<2.20'
 AC_NEWEST_SPEC=${MCI_NEWEST_CORE_SPEC:-'ansible-core>=2.20,<3'}
 
 # Gate tools (co-install with ansible-core 2.19 and the SDKs: checked by pip's resolver).
-GATE_TOOLS=(ansible-lint antsibull-docs antsibull-changelog galaxy-importer ansible-builder)
+# ruff and radon are pinned: a new release must not reformat or re-rank the tree by itself (ruff.toml).
+GATE_TOOLS=(ansible-lint antsibull-docs antsibull-changelog galaxy-importer ansible-builder ruff==0.17.6 radon==6.0.1)
 # What ansible-test units needs in the Python it runs (ansible-test's units.txt).
 # pytest-timeout: scripts/test stops a hung test (PYTEST_TIMEOUT) instead of the whole run.
 UNITS_TOOLS=(pytest pytest-mock pytest-xdist mock pytest-timeout)

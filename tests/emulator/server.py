@@ -249,7 +249,8 @@ def start(app, host="127.0.0.1", ports=None, tls_paths=None):
             if name == "control":
                 attrs["answer"] = lambda self, r: control.handle(self.app, r)
             else:
-                attrs["answer"] = lambda self, r, f=FRONTS[cloud](), c=cloud: self.app.handle(
+                front = FRONTS[cloud]()
+                attrs["answer"] = lambda self, r, f=front, c=cloud: self.app.handle(
                     sts.route(c, r) or references.route(c, r) or snapshots.route(c, r) or f, r)
             server_cls = _Server
             if name.endswith("_https"):

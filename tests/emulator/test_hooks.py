@@ -1,5 +1,6 @@
 """Fault hooks for the hardening tests: mutate faults, phase "after", call filters, the leak watch."""
 import pytest
+from Tea.exceptions import UnretryableException
 from alibabacloud_tea_openapi import exceptions as tea
 from huaweicloudsdkcore.exceptions import exceptions as hw
 from huaweicloudsdkims.v2 import GlanceDeleteImageRequest, GlanceShowImageRequest
@@ -73,7 +74,7 @@ def test_phase_after_runs_the_call_then_spoils_the_answer(emu):
     assert "img-emu00001" not in states(emu, "tencent")  # deleted although the client saw an error
     assert raises(TencentCloudSDKException, tencent_delete, emu).code == "InvalidImageId.NotFound"
     emu.control.add_fault(cloud="aliyun", action="DeleteImage", kind="drop", phase="after")
-    with pytest.raises(Exception):
+    with pytest.raises(UnretryableException):  # the SDK gives up on a read that timed out or was dropped
         aliyun_delete(emu)
     assert "m-emu0001" not in states(emu, "aliyun")
     calls = emu.control.journal(mutating=True)
@@ -87,7 +88,7 @@ def test_late_answer_with_phase_after_slow(emu):
     client = sdk.aliyun(emu)
     client._read_timeout = 400
     from alibabacloud_ecs20140526 import models as ali
-    with pytest.raises(Exception):
+    with pytest.raises(UnretryableException):  # the SDK gives up on a read that timed out or was dropped
         client.delete_image(ali.DeleteImageRequest(region_id=sdk.ALIYUN_REGION, image_id="m-emu0001"))
     assert deleting(emu, "aliyun", "m-emu0001")
     assert [c["fault"] for c in sdk.await_journal(emu, "aliyun")] == ["slow"]

@@ -81,7 +81,7 @@ def test_each_account_has_its_own_bucket(emu):
     other = emu.seed["accounts"][1]["huawei"]
     second = sdk.huawei(emu, ak=other["ak"], sk=other["sk"], project_id=other["projects"]["cn-north-4"])
     for client in (None, second):  # admitted: not found (IMG.0027)
-        assert throttle_of(lambda: huawei_delete(emu, MISSING["huawei"], client=client))[0] == "IMG.0027"
+        assert throttle_of(lambda c=client: huawei_delete(emu, MISSING["huawei"], client=c))[0] == "IMG.0027"
     assert throttle_of(lambda: huawei_delete(emu, MISSING["huawei"], client=second))[1] == 429
 
 
