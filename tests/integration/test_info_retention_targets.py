@@ -1,7 +1,7 @@
 """Run the info module targets and the image_retention targets against the emulator, as test_targets.py runs the
 image module targets (its helpers: the same playbook, environment, config and timeouts).
 
-A target is a directory of targets/ named ``<cloud>_image_info`` or ``image_retention*``. Each run resets the emulator
+A target is a directory of targets/ named ``<cloud>_image_info`` or ``image_retention_<cloud>``. Each run resets the emulator
 (the ``emu`` fixture); the targets check results and the emulator's journal themselves.
 """
 import json
@@ -19,7 +19,7 @@ def discover(predicate):
 
 
 INFO_TARGETS = discover(lambda name: name.endswith("_image_info"))
-RETENTION_TARGETS = discover(lambda name: name == "image_retention" or name.startswith("image_retention_"))
+RETENTION_TARGETS = discover(lambda name: name.startswith("image_retention_"))
 
 
 @pytest.fixture

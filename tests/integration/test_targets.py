@@ -28,6 +28,8 @@ IMAGE_TARGETS = ("tencent_image", "aliyun_image", "huawei_image")
 # One target run should take well under a minute on an idle machine; the bound is for a loaded one.
 TARGET_TIMEOUT = int(os.environ.get("MCI_TARGET_TIMEOUT", "300"))
 SHORT_TIMEOUT = int(os.environ.get("MCI_SHORT_TIMEOUT", "120"))
+# Only these scenarios of a target (names separated by commas; the run_scenarios target's run_scenarios_only).
+ONLY_SCENARIOS = os.environ.get("MCI_SCENARIOS", "")
 TAIL_LINES = 80
 
 PROXY_VARIABLES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
@@ -110,8 +112,11 @@ def one_play(roles=(), tasks=()):
 
 
 def run_target(target, config, tmp_path, label=""):
-    """Run ``target`` as the role of one play; fail with the end of its output unless it passes. Return the output."""
-    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), config)
+    """Run ``target`` as the role of one play; fail with the end of its output unless it passes. Return the output.
+
+    With MCI_SCENARIOS set, only those scenarios of the target run (a name the target lacks fails it)."""
+    extra_args = ["-e", "run_scenarios_only=%s" % ONLY_SCENARIOS] if ONLY_SCENARIOS else []
+    rc, output, seconds = run_playbook(tmp_path, one_play(roles=[target]), config, extra_args)
     print("%s%s: rc %s in %.1f s" % (target, label, rc, seconds))
     assert rc == 0, "%s failed (rc %s, %.1f s); the end of its output:\n%s" % (target, rc, seconds, tail(output))
     return output
