@@ -4,6 +4,7 @@ pytest runs from the repository root, but module code imports itself as
 ``ansible_collections.multicloud.images``; a symlink farm outside the tree gives it that path
 without a link loop inside the repository.
 """
+
 import hashlib
 import os
 import sys

@@ -1,4 +1,5 @@
 """Process-tree helpers for tests that run ansible-playbook (integration targets, hardening)."""
+
 import os
 import signal
 

@@ -158,8 +158,10 @@ class Policy:
     def __init__(self, policy):
         if not isinstance(policy, dict):
             raise AnsibleFilterError("retention_plan: the policy must be a dict, got %s" % type(policy).__name__)
-        unknown = sorted(set(policy) - {"name_regex", "keep", "group_by", "tags", "protect_tags", "min_age_days",
-                                        "older_than_days", "now"})
+        unknown = sorted(
+            set(policy)
+            - {"name_regex", "keep", "group_by", "tags", "protect_tags", "min_age_days", "older_than_days", "now"}
+        )
         if unknown:
             raise AnsibleFilterError("retention_plan: unknown policy key(s): %s" % ", ".join(unknown))
         self.name_regex = self._regex(policy.get("name_regex"))
@@ -178,7 +180,9 @@ class Policy:
         try:
             return re.compile(str(pattern))
         except re.error as error:
-            raise AnsibleFilterError("retention_plan: name_regex %r is not a valid regular expression: %s" % (pattern, error))
+            raise AnsibleFilterError(
+                "retention_plan: name_regex %r is not a valid regular expression: %s" % (pattern, error)
+            )
 
     @staticmethod
     def _count(name, value, kind):
@@ -186,7 +190,12 @@ class Policy:
             number = kind(value)
         except (TypeError, ValueError):
             number = None
-        if number is None or isinstance(value, bool) or number < 0 or (kind is int and str(value).strip() != str(number)):
+        if (
+            number is None
+            or isinstance(value, bool)
+            or number < 0
+            or (kind is int and str(value).strip() != str(number))
+        ):
             raise AnsibleFilterError("retention_plan: %s must be a whole number of 0 or more, got %r" % (name, value))
         return number
 
@@ -207,8 +216,10 @@ class Policy:
         group_by = str(group_by)
         if group_by == "name":
             if self.name_regex is not None and self.name_regex.groups < 1:
-                raise AnsibleFilterError("retention_plan: group_by name needs a capture group in name_regex (%r has none),"
-                                         " e.g. ^(web|db)-build-" % self.name_regex.pattern)
+                raise AnsibleFilterError(
+                    "retention_plan: group_by name needs a capture group in name_regex (%r has none),"
+                    " e.g. ^(web|db)-build-" % self.name_regex.pattern
+                )
             return ("name", None)
         if group_by.startswith("tag:") and len(group_by) > 4:
             return ("tag", group_by[4:])
@@ -230,8 +241,9 @@ class Policy:
             return dict((str(k), None if v is None else str(v)) for k, v in protect.items())
         if isinstance(protect, (list, tuple)):
             return dict((str(k), None) for k in protect)
-        raise AnsibleFilterError("retention_plan: protect_tags must be a list of keys or a dict of key: value, got %r"
-                                 % (protect,))
+        raise AnsibleFilterError(
+            "retention_plan: protect_tags must be a list of keys or a dict of key: value, got %r" % (protect,)
+        )
 
     @staticmethod
     def _now(now):
@@ -239,7 +251,9 @@ class Policy:
             return datetime.datetime.now(datetime.timezone.utc)
         parsed = parse_time(now)
         if parsed is None:
-            raise AnsibleFilterError("retention_plan: now %r is not a time (ISO 8601 or seconds since the epoch)" % (now,))
+            raise AnsibleFilterError(
+                "retention_plan: now %r is not a time (ISO 8601 or seconds since the epoch)" % (now,)
+            )
         return parsed
 
 
@@ -331,8 +345,16 @@ class Planner:
                     reason = self.newest(group)
                 else:
                     action, reason = self.beyond(created, group)
-            entries.append({"id": image.get("id"), "name": image.get("name"), "created_at": image.get("created_at"),
-                            "group": group, "action": action, "reason": reason})
+            entries.append(
+                {
+                    "id": image.get("id"),
+                    "name": image.get("name"),
+                    "created_at": image.get("created_at"),
+                    "group": group,
+                    "action": action,
+                    "reason": reason,
+                }
+            )
         return entries
 
 
@@ -355,8 +377,9 @@ def retention_plan(images, policy):
         raise AnsibleFilterError("retention_plan: expects a list of images, got %s" % type(images).__name__)
     strays = [entry for entry in images if not isinstance(entry, dict)]
     if strays:
-        raise AnsibleFilterError("retention_plan: every image must be a dict (as the info modules return them), got %r"
-                                 % (strays[0],))
+        raise AnsibleFilterError(
+            "retention_plan: every image must be a dict (as the info modules return them), got %r" % (strays[0],)
+        )
     checked = Policy(policy)
     if checked.name_regex is None:
         return []

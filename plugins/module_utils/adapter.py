@@ -35,8 +35,7 @@ def parse_endpoint(endpoint, default_scheme="https"):
     """
     match = re.match(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<netloc>[^/\s?#@]+)/?$", endpoint or "")
     if not match:
-        raise ConfigurationError(
-            "endpoint %r is not host[:port] or http(s)://host[:port]" % (endpoint,))
+        raise ConfigurationError("endpoint %r is not host[:port] or http(s)://host[:port]" % (endpoint,))
     scheme = (match.group("scheme") or default_scheme).lower()
     if scheme not in ("http", "https"):
         raise ConfigurationError("endpoint %r: only http:// and https:// are supported" % (endpoint,))
@@ -60,15 +59,16 @@ def unique(items):
 def chunks(items, size):
     """``items`` in lists of at most ``size``."""
     size = max(1, int(size))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def exactly_named(names, listing, name_filter, **fields):
     """The images whose name is exactly one of ``names``: ``listing(**fields)`` is called for each name alone, with
     the name in the listing's ``name_filter`` field, and only exact matches are kept (a cloud's name filter may
     match more than the name)."""
-    return [image for name in names for image in listing(**dict(fields, **{name_filter: name}))
-            if image["name"] == name]
+    return [
+        image for name in names for image in listing(**dict(fields, **{name_filter: name})) if image["name"] == name
+    ]
 
 
 def named_or_all(names, listing, name_filter, **fields):
@@ -103,6 +103,7 @@ def image_fields(raw, keys, states):
     """The fields of the collection's image shape that every cloud has, from the cloud's image ``raw``: ``keys`` names
     the raw key of each field (a field without one is None, for the adapter to fill), ``states`` maps the cloud's
     state (another state is returned lower-cased), ``native_state`` keeps the cloud's own and ``created_at`` is UTC."""
+
     def read(field):
         return raw.get(keys[field]) if field in keys else None
 
@@ -175,13 +176,20 @@ class ImageAdapter:
     def no_credentials_message(cls, tried=None):
         """What was tried and what to set, in our words."""
         env = cls.env
-        keys = "the variables %s and %s" % (" or ".join(env.get("access_key", [])), " or ".join(env.get("secret_key", [])))
+        keys = "the variables %s and %s" % (
+            " or ".join(env.get("access_key", [])),
+            " or ".join(env.get("secret_key", [])),
+        )
         if not cls.supports_profile:
-            return ("No %s credentials found. Tried: the options access_key and secret_key, %s. Set access_key and "
-                    "secret_key (or those variables)." % (cls.cloud, keys))
-        return ("No %s credentials found. Tried: the options access_key and secret_key, %s, the profile option (and %s)%s. "
-                "Set access_key and secret_key (or those variables), or profile."
-                % (cls.cloud, keys, " or ".join(env.get("profile", [])), (", " + tried) if tried else ""))
+            return (
+                "No %s credentials found. Tried: the options access_key and secret_key, %s. Set access_key and "
+                "secret_key (or those variables)." % (cls.cloud, keys)
+            )
+        return (
+            "No %s credentials found. Tried: the options access_key and secret_key, %s, the profile option (and %s)%s. "
+            "Set access_key and secret_key (or those variables), or profile."
+            % (cls.cloud, keys, " or ".join(env.get("profile", [])), (", " + tried) if tried else "")
+        )
 
     @classmethod
     def settings_warnings(cls, settings):
@@ -196,17 +204,23 @@ class ImageAdapter:
             if not role.get(key):
                 raise ConfigurationError("assume_role needs %s" % key)
         if cls.role_arn_prefix and not str(role.get("role_arn")).startswith(cls.role_arn_prefix):
-            raise ConfigurationError("assume_role role_arn %r is not a role ARN of %s (one begins with %s)"
-                                     % (role.get("role_arn"), cls.cloud, cls.role_arn_prefix))
+            raise ConfigurationError(
+                "assume_role role_arn %r is not a role ARN of %s (one begins with %s)"
+                % (role.get("role_arn"), cls.cloud, cls.role_arn_prefix)
+            )
         if role.get("duration") is not None:
             try:
                 role["duration"] = int(role["duration"])
             except (TypeError, ValueError):
-                raise ConfigurationError("assume_role duration must be a number of seconds, not %r" % (role["duration"],))
+                raise ConfigurationError(
+                    "assume_role duration must be a number of seconds, not %r" % (role["duration"],)
+                )
             low, high = cls.duration_range
             if not low <= role["duration"] <= high:
-                raise ConfigurationError("assume_role duration must be between %d and %d seconds on %s, not %d"
-                                         % (low, high, cls.cloud, role["duration"]))
+                raise ConfigurationError(
+                    "assume_role duration must be between %d and %d seconds on %s, not %d"
+                    % (low, high, cls.cloud, role["duration"])
+                )
         return role
 
     def __init__(self, settings, policy=None, limiter=None, rate_limit=None):
@@ -214,8 +228,9 @@ class ImageAdapter:
         modules' option, calls per second: the start and a ceiling; else the default start, and the documented limit."""
         self.settings = settings
         self.policy = policy or RetryPolicy(retries=settings.get("retries", 6))
-        self.limiter = limiter or RateLimiter(rate_limit or self.default_rate_limit,
-                                              ceiling=rate_limit or self.documented_rate_limit)
+        self.limiter = limiter or RateLimiter(
+            rate_limit or self.default_rate_limit, ceiling=rate_limit or self.documented_rate_limit
+        )
         self._local = threading.local()
         self.retry_count = 0
         self._count_lock = threading.Lock()
@@ -245,8 +260,15 @@ class ImageAdapter:
 
     def cloud_error(self, code, message, request_id=None, http_status=None, image_id=None):
         """A CloudError for one of this cloud's native codes, classified by ``error_codes``."""
-        return CloudError(classify(self.error_codes, code, http_status), message, code=code, request_id=request_id,
-                          http_status=http_status, image_id=image_id, persistent_block=self.persistent_blocks.get(code))
+        return CloudError(
+            classify(self.error_codes, code, http_status),
+            message,
+            code=code,
+            request_id=request_id,
+            http_status=http_status,
+            image_id=image_id,
+            persistent_block=self.persistent_blocks.get(code),
+        )
 
     @staticmethod
     def name_image(error, ids):
@@ -265,8 +287,7 @@ class ImageAdapter:
         (timeout, dropped connection, 5xx) and a retry then fails, the error is marked ``after_transient``: the
         images may be gone because of that earlier attempt (ImageDeletion.delete_all checks).
         """
-        return self.retrying(action, lambda: func(self.client()), image_id=image_id, mutating=mutating,
-                             deletes=deletes)
+        return self.retrying(action, lambda: func(self.client()), image_id=image_id, mutating=mutating, deletes=deletes)
 
     def retrying(self, action, thunk, image_id=None, mutating=False, deletes=False):
         """Call ``thunk()``, translating SDK exceptions and retrying the retryable ones.
@@ -323,12 +344,23 @@ class ImageAdapter:
             return  # named already
         if error.category == INVALID_PARAMETER and "region" in (error.code or "").lower():
             error.message = "region %r is not a region the %s API knows: check the region option (%s)" % (
-                region, self.cloud, error.message)
-        elif (error.code == "NetworkError" and not self.settings.get("endpoint") and region
-              and region in error.message and UNKNOWN_HOST.search(error.message)):
+                region,
+                self.cloud,
+                error.message,
+            )
+        elif (
+            error.code == "NetworkError"
+            and not self.settings.get("endpoint")
+            and region
+            and region in error.message
+            and UNKNOWN_HOST.search(error.message)
+        ):
             error.category, error.code = INVALID_PARAMETER, "UnknownRegion"
-            error.message = ("region %r is not a valid %s region: the endpoint named after it does not exist (%s)"
-                             % (region, self.cloud, error.message))
+            error.message = "region %r is not a valid %s region: the endpoint named after it does not exist (%s)" % (
+                region,
+                self.cloud,
+                error.message,
+            )
 
     def credentials(self):
         """The credentials every thread's client signs with, made once (``make_credentials``)."""
@@ -345,10 +377,18 @@ class ImageAdapter:
         """A connection failure or timeout: transient, retried. A certificate that cannot be verified is not
         transient: retrying cannot help, the CA bundle must change."""
         text = str(exc)
-        if "CERTIFICATE_VERIFY_FAILED" in text or "SSLCertVerificationError" in text or "certificate verify failed" in text:
-            return CloudError(INVALID_PARAMETER, "%s: the endpoint's TLS certificate could not be verified: set ca_path to "
-                              "the CA bundle that signed it (or validate_certs: false for a test endpoint)" % action,
-                              code="CertificateVerifyFailed", image_id=image_id)
+        if (
+            "CERTIFICATE_VERIFY_FAILED" in text
+            or "SSLCertVerificationError" in text
+            or "certificate verify failed" in text
+        ):
+            return CloudError(
+                INVALID_PARAMETER,
+                "%s: the endpoint's TLS certificate could not be verified: set ca_path to "
+                "the CA bundle that signed it (or validate_certs: false for a test endpoint)" % action,
+                code="CertificateVerifyFailed",
+                image_id=image_id,
+            )
         return CloudError(TRANSIENT, "%s: network error: %s" % (action, exc), code="NetworkError", image_id=image_id)
 
     def describe_all(self, ids):

@@ -21,8 +21,21 @@ import threading
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, exactly_named, image_fields, named_or_all
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, INVALID_PARAMETER, INVALID_STATE, MALFORMED_ID, NOT_FOUND, PUBLIC,
-    SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
+    AUTH_FAILED,
+    BUSY,
+    CloudError,
+    FORBIDDEN,
+    IN_USE,
+    INVALID_PARAMETER,
+    INVALID_STATE,
+    MALFORMED_ID,
+    NOT_FOUND,
+    PUBLIC,
+    SHARED,
+    THROTTLED,
+    TRANSIENT,
+    UNKNOWN,
+    classify,
 )
 
 # DescribeImages answers only Available images unless Status says otherwise, and lookups must see every state:
@@ -32,18 +45,34 @@ ALL_STATUSES = "ALL"
 # The documented statuses. No deleting status is documented; what a describe shows while a delete finishes is not
 # either (the image may still be listed as it was, or vanish): wait polls until it is no longer listed.
 STATES = {
-    "Available": "available", "Creating": "creating", "Waiting": "creating", "UnAvailable": "unavailable",
-    "CreateFailed": "failed", "Deprecated": "deprecated",
+    "Available": "available",
+    "Creating": "creating",
+    "Waiting": "creating",
+    "UnAvailable": "unavailable",
+    "CreateFailed": "failed",
+    "Deprecated": "deprecated",
 }
 # DescribeTasksRequest.task_action: the image tasks DescribeTasks can show; a copy in progress has none.
 IMAGE_TASKS = (("ImportImage", "being imported"), ("ExportImage", "being exported"))
 # Where the fields every cloud has stand in an Images.Image entry.
-IMAGE_KEYS = {"id": "ImageId", "name": "ImageName", "state": "Status", "created_at": "CreationTime", "size_gb": "Size",
-              "os_name": "OSName", "architecture": "Architecture", "platform": "Platform"}
+IMAGE_KEYS = {
+    "id": "ImageId",
+    "name": "ImageName",
+    "state": "Status",
+    "created_at": "CreationTime",
+    "size_gb": "Size",
+    "os_name": "OSName",
+    "architecture": "Architecture",
+    "platform": "Platform",
+}
 KINDS = {"self": "private", "others": "shared", "system": "public", "marketplace": "public"}
 # "An empty value indicates that images with the system, self, and others values are returned" (ImageOwnerAlias).
-OWNER_ALIASES = {"private": ["self"], "shared": ["others"], "public": ["system", "marketplace"],
-                 "all": [None, "marketplace"]}
+OWNER_ALIASES = {
+    "private": ["self"],
+    "shared": ["others"],
+    "public": ["system", "marketplace"],
+    "all": [None, "marketplace"],
+}
 
 
 ECS_VERSION = "2014-05-26"
@@ -61,6 +90,7 @@ def runtime_options(**kwargs):
     except ImportError:  # tea-openapi before darabonba-core
         from alibabacloud_tea_util.models import RuntimeOptions
     return RuntimeOptions(**kwargs)
+
 
 # Native code -> category (errors.classify; prefix entries end with '*').
 ERROR_CODES = {
@@ -114,8 +144,11 @@ class AliyunAdapter(ImageAdapter):
     supports_dry_run = True
     default_rate_limit = 20.0
     default_endpoint = "ecs.{region}.aliyuncs.com"
-    aliases = {"access_key": ["access_key_id"], "secret_key": ["access_key_secret"],
-               "security_token": ["session_token"]}
+    aliases = {
+        "access_key": ["access_key_id"],
+        "secret_key": ["access_key_secret"],
+        "security_token": ["session_token"],
+    }
     env = {
         "access_key": ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"],
         "secret_key": ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"],
@@ -126,10 +159,17 @@ class AliyunAdapter(ImageAdapter):
     has_credential_chain = True
     # STS AssumeRole (https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerole);
     # the SDK's own variables first, then the Terraform provider's.
-    assume_role_options = {"role_arn": {"type": "str"}, "session_name": {"type": "str"}, "duration": {"type": "int"},
-                           "external_id": {"type": "str"}, "policy": {"type": "str"}}
-    assume_role_env = {"role_arn": ["ALIBABA_CLOUD_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_ARN"],
-                       "session_name": ["ALIBABA_CLOUD_ROLE_SESSION_NAME", "ALICLOUD_ASSUME_ROLE_SESSION_NAME"]}
+    assume_role_options = {
+        "role_arn": {"type": "str"},
+        "session_name": {"type": "str"},
+        "duration": {"type": "int"},
+        "external_id": {"type": "str"},
+        "policy": {"type": "str"},
+    }
+    assume_role_env = {
+        "role_arn": ["ALIBABA_CLOUD_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_ARN"],
+        "session_name": ["ALIBABA_CLOUD_ROLE_SESSION_NAME", "ALICLOUD_ASSUME_ROLE_SESSION_NAME"],
+    }
     assume_role_required = ("role_arn",)
     # RoleArn: acs:ram::ACCOUNT:role/NAME, per the AssumeRole page.
     role_arn_prefix = "acs:ram::"
@@ -138,8 +178,10 @@ class AliyunAdapter(ImageAdapter):
     # ESS endpoints are regional (alibabacloud_ess20220222 client.py, _endpoint_rule).
     default_service_endpoints = {"sts": "sts.aliyuncs.com", "ess": "ess.{region}.aliyuncs.com"}
     # Options of aliyun_image only.
-    delete_options = {"force": {"type": "bool", "default": False},
-                      "delete_snapshots": {"type": "bool", "default": False}}
+    delete_options = {
+        "force": {"type": "bool", "default": False},
+        "delete_snapshots": {"type": "bool", "default": False},
+    }
     # DescribeSnapshotsRequest.snapshot_ids: "a JSON array that consists of up to 100 snapshot IDs"; DeleteSnapshot
     # takes one SnapshotId (models/_delete_snapshot_request.py).
     snapshot_option = "delete_snapshots"
@@ -161,8 +203,13 @@ class AliyunAdapter(ImageAdapter):
 
         s = self.settings
         timeout_ms = int((s.get("timeout") or 30) * 1000)
-        config = Config(region_id=s["region"], endpoint=host or s["host"], protocol=scheme or s["scheme"],
-                        connect_timeout=timeout_ms, read_timeout=timeout_ms)
+        config = Config(
+            region_id=s["region"],
+            endpoint=host or s["host"],
+            protocol=scheme or s["scheme"],
+            connect_timeout=timeout_ms,
+            read_timeout=timeout_ms,
+        )
         credential = self.credentials()
         if credential is None:
             config.access_key_id = s["access_key"]
@@ -172,8 +219,12 @@ class AliyunAdapter(ImageAdapter):
             config.credential = credential
         if s.get("ca_path"):
             config.ca = s["ca_path"]
-        self.runtime = runtime_options(ignore_ssl=not s.get("validate_certs", True), ca=s.get("ca_path"),
-                                       connect_timeout=timeout_ms, read_timeout=timeout_ms)
+        self.runtime = runtime_options(
+            ignore_ssl=not s.get("validate_certs", True),
+            ca=s.get("ca_path"),
+            connect_timeout=timeout_ms,
+            read_timeout=timeout_ms,
+        )
         return Client(config)
 
     def make_credentials(self):
@@ -201,8 +252,11 @@ class AliyunAdapter(ImageAdapter):
         if s.get("access_key"):
             if s.get("security_token"):
                 return providers.StaticSTSCredentialsProvider(
-                    access_key_id=s["access_key"], access_key_secret=s["secret_key"], security_token=s["security_token"])
-            return providers.StaticAKCredentialsProvider(access_key_id=s["access_key"], access_key_secret=s["secret_key"])
+                    access_key_id=s["access_key"], access_key_secret=s["secret_key"], security_token=s["security_token"]
+                )
+            return providers.StaticAKCredentialsProvider(
+                access_key_id=s["access_key"], access_key_secret=s["secret_key"]
+            )
         if s.get("profile"):
             return profile_provider(s["profile"])
         # The SDK's default chain: environment, ~/.aliyun/config.json, ~/.alibabacloud/credentials, ECS RAM role, OIDC.
@@ -219,12 +273,16 @@ class AliyunAdapter(ImageAdapter):
         scheme, host = s["service_endpoints"]["sts"]
         timeout_ms = int((s.get("timeout") or 30) * 1000)
         provider = providers.RamRoleArnCredentialsProvider(
-            credentials_provider=base, role_arn=role["role_arn"],
+            credentials_provider=base,
+            role_arn=role["role_arn"],
             role_session_name=role.get("session_name") or DEFAULT_SESSION_NAME,
-            duration_seconds=role.get("duration") or 3600, policy=role.get("policy"), external_id=role.get("external_id"),
+            duration_seconds=role.get("duration") or 3600,
+            policy=role.get("policy"),
+            external_id=role.get("external_id"),
             # Tea's compose_url takes a host given with its scheme as the whole base URL (the provider sends https).
             sts_endpoint=host if scheme == "https" else "%s://%s" % (scheme, host),
-            http_options=HttpOptions(connect_timeout=timeout_ms, read_timeout=timeout_ms))
+            http_options=HttpOptions(connect_timeout=timeout_ms, read_timeout=timeout_ms),
+        )
         # The provider has no CA option; Tea's do_action reads these runtime keys (Tea/core.py).
         provider._runtime_options.update({"ca": s.get("ca_path"), "ignoreSSL": not s.get("validate_certs", True)})
         return provider
@@ -240,19 +298,28 @@ class AliyunAdapter(ImageAdapter):
             category = classify(self.error_codes, code)
             if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
                 category = AUTH_FAILED
-            return CloudError(category, "could not assume role %s with the base credentials: %s"
-                              % (role["role_arn"], body.get("Message") or code), code=code,
-                              request_id=body.get("RequestId"))
+            return CloudError(
+                category,
+                "could not assume role %s with the base credentials: %s"
+                % (role["role_arn"], body.get("Message") or code),
+                code=code,
+                request_id=body.get("RequestId"),
+            )
         if "Retry" in type(exc).__name__ or isinstance(exc, (IOError, OSError)):
             # The provider's GET carries the base key id, signature and token in its query: never show it.
-            return self.network_error(re.sub(r"\?\S*", "?<query hidden>", text), "AssumeRole" if role else "credentials")
-        tried = ("profile %r (~/.aliyun/config.json, else ~/.alibabacloud/credentials)" % self.settings["profile"]
-                 if self.settings.get("profile") else
-                 "the SDK's chain (~/.aliyun/config.json, ~/.alibabacloud/credentials, an ECS RAM role)")
+            return self.network_error(
+                re.sub(r"\?\S*", "?<query hidden>", text), "AssumeRole" if role else "credentials"
+            )
+        tried = (
+            "profile %r (~/.aliyun/config.json, else ~/.alibabacloud/credentials)" % self.settings["profile"]
+            if self.settings.get("profile")
+            else "the SDK's chain (~/.aliyun/config.json, ~/.alibabacloud/credentials, an ECS RAM role)"
+        )
         return CloudError(AUTH_FAILED, self.no_credentials_message(tried), code="NoCredentials")
 
     def translate(self, exc, action, image_id=None):
         from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+
         if isinstance(exc, AlibabaCloudException):
             data = exc.data if isinstance(exc.data, dict) else {}
             code = data.get("Code") or exc.code or "Unknown"
@@ -260,8 +327,9 @@ class AliyunAdapter(ImageAdapter):
             request_id = data.get("RequestId") or exc.request_id
             if request_id == "None":
                 request_id = None
-            return self.cloud_error(code, message, request_id=request_id, http_status=exc.status_code,
-                                    image_id=image_id)
+            return self.cloud_error(
+                code, message, request_id=request_id, http_status=exc.status_code, image_id=image_id
+            )
         name = type(exc).__name__
         if "Unretryable" in name or isinstance(exc, (IOError, OSError)):
             inner = getattr(getattr(exc, "last_request", None), "exception", None) or exc
@@ -286,8 +354,17 @@ class AliyunAdapter(ImageAdapter):
         if regional:
             query = dict(query, RegionId=self.settings["region"])
         # As alibabacloud_ecs20140526 and alibabacloud_ess20220222 send them; the scheme is the Config's (protocol).
-        params = Params(action=action, version=version, protocol="HTTPS", pathname="/", method="POST",
-                        auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
+        params = Params(
+            action=action,
+            version=version,
+            protocol="HTTPS",
+            pathname="/",
+            method="POST",
+            auth_type="AK",
+            style="RPC",
+            req_body_type="formData",
+            body_type="json",
+        )
 
         def send(client):
             if version == ESS_VERSION:
@@ -297,6 +374,7 @@ class AliyunAdapter(ImageAdapter):
             if not isinstance(body, dict):
                 raise CloudError(UNKNOWN, "%s: unexpected answer from the endpoint" % action, code="BadResponse")
             return body
+
         return self.invoke(action, send, image_id=image_id, mutating=mutating, deletes=deletes)
 
     # -- reads -----------------------------------------------------------------------------
@@ -364,20 +442,38 @@ class AliyunAdapter(ImageAdapter):
         if owner in ("system", "marketplace"):
             return (PUBLIC, owner, "%s is a %s image, not a custom image of this account" % (label, owner))
         if owner == "others":
-            return (FORBIDDEN, owner, "%s is shared with this account by another account: only its owner can "
-                    "delete it" % label)
+            return (
+                FORBIDDEN,
+                owner,
+                "%s is shared with this account by another account: only its owner can delete it" % label,
+            )
         if image.get("is_public"):
-            return (PUBLIC, "ImageIsPublic", "%s is published as a community image: unpublish it first "
-                    "(ModifyImageSharePermission)" % label)
+            return (
+                PUBLIC,
+                "ImageIsPublic",
+                "%s is published as a community image: unpublish it first (ModifyImageSharePermission)" % label,
+            )
         if image.get("is_self_shared"):
-            return (SHARED, "ImageUseShared", "%s is shared with other accounts: cancel the sharing first "
-                    "(DescribeImageSharePermission lists them)" % label)
+            return (
+                SHARED,
+                "ImageUseShared",
+                "%s is shared with other accounts: cancel the sharing first "
+                "(DescribeImageSharePermission lists them)" % label,
+            )
         if image.get("usage") == "instance" and not options.get("force"):
-            return (IN_USE, "ImageUsingByInstance", "%s was used to create instances: delete them first, or set "
-                    "force: true to delete the image anyway" % label)
+            return (
+                IN_USE,
+                "ImageUsingByInstance",
+                "%s was used to create instances: delete them first, or set "
+                "force: true to delete the image anyway" % label,
+            )
         if image.get("native_state") in ("Creating", "Waiting"):
-            return (BUSY, image.get("native_state"), "%s is being created (%s%% done): wait for it to finish"
-                    % (label, str(image.get("progress") or "0").rstrip("%")))
+            return (
+                BUSY,
+                image.get("native_state"),
+                "%s is being created (%s%% done): wait for it to finish"
+                % (label, str(image.get("progress") or "0").rstrip("%")),
+            )
         return None
 
     def lookup_blocks(self, images, options, parallel):
@@ -388,16 +484,23 @@ class AliyunAdapter(ImageAdapter):
         images = [image for image in images if image["id"] not in blocks]
         ids = [image["id"] for image in images]
         names = dict((image["id"], image.get("name")) for image in images)
-        queries = [(action, what, ids[start:start + self.describe_batch_size])
-                   for action, what in IMAGE_TASKS for start in range(0, len(ids), self.describe_batch_size)]
+        queries = [
+            (action, what, ids[start : start + self.describe_batch_size])
+            for action, what in IMAGE_TASKS
+            for start in range(0, len(ids), self.describe_batch_size)
+        ]
         for (action, what, dummy_batch), tasks in self.raise_first(parallel(self._processing_tasks, queries)):
             for task in tasks:
                 image_id = task.get("ResourceId")
                 if image_id in names and image_id not in blocks:
                     code = "ImageIs%s" % ("Importing" if action == "ImportImage" else "Exporting")
-                    blocks[image_id] = (BUSY, code, "image %s (%s) is %s (task %s): wait for the task to finish or "
-                                        "cancel it (CancelTask), then run again"
-                                        % (image_id, names[image_id], what, task.get("TaskId")))
+                    blocks[image_id] = (
+                        BUSY,
+                        code,
+                        "image %s (%s) is %s (task %s): wait for the task to finish or "
+                        "cancel it (CancelTask), then run again"
+                        % (image_id, names[image_id], what, task.get("TaskId")),
+                    )
         return blocks
 
     def _processing_tasks(self, query):
@@ -405,8 +508,16 @@ class AliyunAdapter(ImageAdapter):
         tasks = []
         page = 1
         while True:
-            body = self._call("DescribeTasks", {"TaskAction": action, "TaskStatus": "Processing",
-                                                "ResourceIds": list(batch), "PageNumber": page, "PageSize": 100})
+            body = self._call(
+                "DescribeTasks",
+                {
+                    "TaskAction": action,
+                    "TaskStatus": "Processing",
+                    "ResourceIds": list(batch),
+                    "PageNumber": page,
+                    "PageSize": 100,
+                },
+            )
             found = ((body.get("TaskSet") or {}).get("Task")) or []
             tasks.extend(found)
             if not found or len(tasks) >= int(body.get("TotalCount") or 0) or page >= 100:
@@ -416,34 +527,61 @@ class AliyunAdapter(ImageAdapter):
     # -- references ----------------------------------------------------------------------------
     def _pages(self, action, query, items_of, version=ECS_VERSION):
         """Every item of a PageNumber/PageSize listing."""
+
         def fetch(dummy_seen, index):
             body = self._call(action, dict(query, PageNumber=index + 1, PageSize=REFERENCE_PAGE), version=version)
             return items_of(body), body.get("TotalCount")
+
         return pages(fetch)
 
     def reference_reads(self):
-        return [Read("ecs:DescribeLaunchTemplates", self._launch_templates),
-                Read("ess:DescribeScalingConfigurations", self._scaling_configurations)]
+        return [
+            Read("ecs:DescribeLaunchTemplates", self._launch_templates),
+            Read("ess:DescribeScalingConfigurations", self._scaling_configurations),
+        ]
 
     def _launch_templates(self):
-        templates = self._pages("DescribeLaunchTemplates", {}, lambda body: (
-            (body.get("LaunchTemplateSets") or {}).get("LaunchTemplateSet") or []))
-        return [], [Read("ecs:DescribeLaunchTemplateVersions", lambda t=t: self._template_versions(t))
-                    for t in templates]
+        templates = self._pages(
+            "DescribeLaunchTemplates",
+            {},
+            lambda body: (body.get("LaunchTemplateSets") or {}).get("LaunchTemplateSet") or [],
+        )
+        return [], [
+            Read("ecs:DescribeLaunchTemplateVersions", lambda t=t: self._template_versions(t)) for t in templates
+        ]
 
     def _template_versions(self, template):
         # Every version (no DefaultVersion, no range), with its configuration (DetailFlag, default true).
         query = {"LaunchTemplateId": template.get("LaunchTemplateId"), "DetailFlag": True}
         return template_versions(
-            template, lambda: self._pages("DescribeLaunchTemplateVersions", query, lambda body: (
-                body.get("LaunchTemplateVersionSets") or {}).get("LaunchTemplateVersionSet") or []),
-            lambda v: (v.get("LaunchTemplateData") or {}).get("ImageId"), lambda v: v.get("VersionNumber"), TEMPLATE_GONE)
+            template,
+            lambda: self._pages(
+                "DescribeLaunchTemplateVersions",
+                query,
+                lambda body: (body.get("LaunchTemplateVersionSets") or {}).get("LaunchTemplateVersionSet") or [],
+            ),
+            lambda v: (v.get("LaunchTemplateData") or {}).get("ImageId"),
+            lambda v: v.get("VersionNumber"),
+            TEMPLATE_GONE,
+        )
 
     def _scaling_configurations(self):
-        configurations = self._pages("DescribeScalingConfigurations", {},
-                                     lambda body: body.get("ScalingConfigurations") or [], version=ESS_VERSION)
-        return [reference(c.get("ImageId"), SCALING_CONFIGURATION, c.get("ScalingConfigurationId"),
-                          c.get("ScalingConfigurationName"), group=c.get("ScalingGroupId")) for c in configurations], []
+        configurations = self._pages(
+            "DescribeScalingConfigurations",
+            {},
+            lambda body: body.get("ScalingConfigurations") or [],
+            version=ESS_VERSION,
+        )
+        return [
+            reference(
+                c.get("ImageId"),
+                SCALING_CONFIGURATION,
+                c.get("ScalingConfigurationId"),
+                c.get("ScalingConfigurationName"),
+                group=c.get("ScalingGroupId"),
+            )
+            for c in configurations
+        ], []
 
     def delete(self, ids, options, dry_run=False):
         image_id = ids[0]
@@ -464,8 +602,12 @@ class AliyunAdapter(ImageAdapter):
         found = {}
         for raw in ((body.get("Snapshots") or {}).get("Snapshot")) or []:
             if raw.get("SnapshotId") in set(ids):
-                found[raw["SnapshotId"]] = {"id": raw["SnapshotId"], "usage": raw.get("Usage"), "status": raw.get("Status"),
-                                            "image_ids": users.get(raw["SnapshotId"], [])}
+                found[raw["SnapshotId"]] = {
+                    "id": raw["SnapshotId"],
+                    "usage": raw.get("Usage"),
+                    "status": raw.get("Status"),
+                    "image_ids": users.get(raw["SnapshotId"], []),
+                }
         return found
 
     def snapshot_images(self):
@@ -485,11 +627,15 @@ class AliyunAdapter(ImageAdapter):
         DeleteSnapshot page: refused while custom images use it, and without Force while disks were made from it."""
         others = [i for i in snapshot["image_ids"] if i not in deleting]
         if others:
-            return "used by image(s) %s (DeleteSnapshot refuses a snapshot a custom image was made from): delete those first" % (
-                ", ".join(others))
+            return (
+                "used by image(s) %s (DeleteSnapshot refuses a snapshot a custom image was made from): delete those first"
+                % (", ".join(others))
+            )
         if snapshot["usage"] in ("disk", "image_disk"):
-            return "disks were created from it (Usage %s): DeleteSnapshot would need Force, and those disks could not " \
-                   "be re-initialized; delete it yourself if that is fine" % snapshot["usage"]
+            return (
+                "disks were created from it (Usage %s): DeleteSnapshot would need Force, and those disks could not "
+                "be re-initialized; delete it yourself if that is fine" % snapshot["usage"]
+            )
         if snapshot["status"] != "accomplished":
             return "status %s: only a finished (accomplished) snapshot is deleted" % snapshot["status"]
         return None
@@ -508,8 +654,9 @@ def profile_provider(name):
     cli_file = os.path.join(home, ".aliyun", "config.json")
     if os.path.isfile(cli_file):
         return providers.CLIProfileCredentialsProvider(profile_name=name, profile_file=cli_file)
-    return providers.ProfileCredentialsProvider(profile_name=name, profile_file=os.path.join(
-        home, ".alibabacloud", "credentials"))
+    return providers.ProfileCredentialsProvider(
+        profile_name=name, profile_file=os.path.join(home, ".alibabacloud", "credentials")
+    )
 
 
 def listing_query(alias, tags):
@@ -527,16 +674,18 @@ def normalize(raw):
     tags = ((raw.get("Tags") or {}).get("Tag")) or []
     disks = ((raw.get("DiskDeviceMappings") or {}).get("DiskDeviceMapping")) or []
     image = image_fields(raw, IMAGE_KEYS, STATES)
-    image.update({
-        "tags": dict((t.get("TagKey"), t.get("TagValue")) for t in tags),
-        "snapshot_ids": [d.get("SnapshotId") for d in disks if d.get("SnapshotId")],
-        "usage": raw.get("Usage"),
-        "is_public": bool(raw.get("IsPublic")),
-        "is_self_shared": str(raw.get("IsSelfShared")).lower() == "true",
-        "is_copied": bool(raw.get("IsCopied")),
-        "kind": KINDS.get(raw.get("ImageOwnerAlias"), "public"),
-        "image_owner_alias": raw.get("ImageOwnerAlias"),
-        "progress": raw.get("Progress"),
-        "description": raw.get("Description"),
-    })
+    image.update(
+        {
+            "tags": dict((t.get("TagKey"), t.get("TagValue")) for t in tags),
+            "snapshot_ids": [d.get("SnapshotId") for d in disks if d.get("SnapshotId")],
+            "usage": raw.get("Usage"),
+            "is_public": bool(raw.get("IsPublic")),
+            "is_self_shared": str(raw.get("IsSelfShared")).lower() == "true",
+            "is_copied": bool(raw.get("IsCopied")),
+            "kind": KINDS.get(raw.get("ImageOwnerAlias"), "public"),
+            "image_owner_alias": raw.get("ImageOwnerAlias"),
+            "progress": raw.get("Progress"),
+            "description": raw.get("Description"),
+        }
+    )
     return image

@@ -119,13 +119,19 @@ class CloudModule:
             error = failure.error.as_dict() if failure.error is not None else None
             self.module.fail_json(msg=failure.msg, error=error, **result)
         except CloudError as error:
-            self.module.fail_json(msg="%s API call failed: %s" % (self.adapter_cls.cloud, error.describe()),
-                                  error=error.as_dict(), **self.failure_defaults())
+            self.module.fail_json(
+                msg="%s API call failed: %s" % (self.adapter_cls.cloud, error.describe()),
+                error=error.as_dict(),
+                **self.failure_defaults(),
+            )
         except Exception as error:  # pylint: disable=broad-exception-caught
             # The last net: an unexpected failure still ends in one clear fail_json, never a traceback.
             message = "%s: unexpected %s: %s" % (self.adapter_cls.cloud, type(error).__name__, error)
-            self.module.fail_json(msg=message, error=CloudError(UNKNOWN, str(error), code=type(error).__name__).as_dict(),
-                                  **self.failure_defaults())
+            self.module.fail_json(
+                msg=message,
+                error=CloudError(UNKNOWN, str(error), code=type(error).__name__).as_dict(),
+                **self.failure_defaults(),
+            )
         self.module.exit_json(**result)
 
     def failure_defaults(self):
@@ -134,7 +140,11 @@ class CloudModule:
     def malformed(self, bad):
         """The sentence for ids that are not this cloud's image ids."""
         return "%d image id(s) are not %s image ids (%s): %s" % (
-            len(bad), self.adapter_cls.cloud, self.adapter_cls.id_format, ", ".join(repr(b) for b in bad))
+            len(bad),
+            self.adapter_cls.cloud,
+            self.adapter_cls.id_format,
+            ", ".join(repr(b) for b in bad),
+        )
 
 
 class ImageModule(CloudModule):
@@ -170,11 +180,21 @@ class ImageModule(CloudModule):
         bad = self.adapter_cls.bad_ids(ids)
         if bad:
             raise ConfigurationError(
-                "Nothing was deleted: %s" % self.malformed(bad), category=MALFORMED_ID,
-                result={"blocked": [{"id": b, "category": MALFORMED_ID, "code": None,
-                                     "reason": "%r is not a valid %s image id (%s)"
-                                               % (b, self.adapter_cls.cloud, self.adapter_cls.id_format)}
-                                    for b in bad]})
+                "Nothing was deleted: %s" % self.malformed(bad),
+                category=MALFORMED_ID,
+                result={
+                    "blocked": [
+                        {
+                            "id": b,
+                            "category": MALFORMED_ID,
+                            "code": None,
+                            "reason": "%r is not a valid %s image id (%s)"
+                            % (b, self.adapter_cls.cloud, self.adapter_cls.id_format),
+                        }
+                        for b in bad
+                    ]
+                },
+            )
         p["image_ids"] = ids
         check_sizes(p)
         # NaN and infinity would leave the adaptive rate nothing to halve or cap (retry.RateLimiter).
@@ -188,10 +208,16 @@ class ImageModule(CloudModule):
     def run(self):
         p = self.params
         deletion = ImageDeletion(
-            self.adapter, image_ids=p["image_ids"], names=p.get("names") or [],
+            self.adapter,
+            image_ids=p["image_ids"],
+            names=p.get("names") or [],
             options=dict((name, p[name]) for name in list(self.adapter_cls.delete_options) + ["protect_referenced"]),
-            check_mode=self.module.check_mode, wait=p["wait"], wait_timeout=p["wait_timeout"],
-            batch_size=p.get("batch_size") or 1, max_concurrency=p["max_concurrency"])
+            check_mode=self.module.check_mode,
+            wait=p["wait"],
+            wait_timeout=p["wait_timeout"],
+            batch_size=p.get("batch_size") or 1,
+            max_concurrency=p["max_concurrency"],
+        )
         result = deletion.run()
         if not self.module._diff:
             result.pop("diff", None)
@@ -226,13 +252,19 @@ class ImageInfoModule(CloudModule):
             try:
                 self.name_regex = re.compile(p["name_regex"])
             except re.error as error:
-                raise ConfigurationError("name_regex %r is not a valid regular expression: %s" % (p["name_regex"], error))
+                raise ConfigurationError(
+                    "name_regex %r is not a valid regular expression: %s" % (p["name_regex"], error)
+                )
         p["tags"] = dict((str(k), str(v)) for k, v in (p.get("tags") or {}).items())
 
     def run(self):
         p = self.params
-        images = self.adapter.list_images(image_ids=p["image_ids"] or None, names=p.get("names") or None,
-                                          image_type=p["image_type"], tags=p["tags"] or None)
+        images = self.adapter.list_images(
+            image_ids=p["image_ids"] or None,
+            names=p.get("names") or None,
+            image_type=p["image_type"],
+            tags=p["tags"] or None,
+        )
         selected = [image for image in unique_images(images) if self.wanted(image)]
         if p["with_references"]:
             found = self.adapter.references(lambda func, items: run_parallel(func, items, INFO_CONCURRENCY))

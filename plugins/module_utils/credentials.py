@@ -44,10 +44,15 @@ def check_key_pair(adapter_cls, settings, given):
     missing = [k for k in ("access_key", "secret_key") if not settings.get(k)]
     raise ConfigurationError(
         "Partial credentials: %s given but %s missing. Set both access_key and secret_key (environment: %s / %s)%s."
-        % (", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
-           " and ".join(missing), either(env.get("access_key")), either(env.get("secret_key")),
-           ", or neither to use a profile or the SDK's credential chain" if adapter_cls.has_credential_chain else ""),
-        category=AUTH_FAILED)
+        % (
+            ", ".join(given + (["security_token"] if settings.get("security_token") else [])) or "security_token",
+            " and ".join(missing),
+            either(env.get("access_key")),
+            either(env.get("secret_key")),
+            ", or neither to use a profile or the SDK's credential chain" if adapter_cls.has_credential_chain else "",
+        ),
+        category=AUTH_FAILED,
+    )
 
 
 def check_profile(adapter_cls, settings, given):
@@ -60,11 +65,16 @@ def check_profile(adapter_cls, settings, given):
     env = adapter_cls.env
     keys = "access_key and secret_key (or %s / %s)" % (either(env.get("access_key")), either(env.get("secret_key")))
     if not adapter_cls.supports_profile:
-        raise ConfigurationError("profile %r: %s CLI profiles are not supported (no documented credentials file "
-                                 "format): set %s instead" % (profile, adapter_cls.cloud, keys), category=AUTH_FAILED)
+        raise ConfigurationError(
+            "profile %r: %s CLI profiles are not supported (no documented credentials file "
+            "format): set %s instead" % (profile, adapter_cls.cloud, keys),
+            category=AUTH_FAILED,
+        )
     if given:
-        raise ConfigurationError("Both access keys and profile %r are set: give either %s, or profile (or %s)"
-                                 % (profile, keys, either(env.get("profile"))))
+        raise ConfigurationError(
+            "Both access keys and profile %r are set: give either %s, or profile (or %s)"
+            % (profile, keys, either(env.get("profile")))
+        )
 
 
 def assume_role_settings(adapter_cls, given):

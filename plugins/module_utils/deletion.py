@@ -17,7 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .adapter import chunks, unique
 from .errors import (
-    CloudError, LIMIT_EXCEEDED, MALFORMED_ID, NOT_FOUND, TRANSIENT, ADVICE,
+    CloudError,
+    LIMIT_EXCEEDED,
+    MALFORMED_ID,
+    NOT_FOUND,
+    TRANSIENT,
+    ADVICE,
 )
 from .snapshots import SnapshotPhase
 
@@ -38,6 +43,7 @@ def run_parallel(func, items, workers, pool=None):
     With ``pool`` (a ThreadPoolExecutor kept for the whole task) the same threads, and so the same
     per-thread SDK clients and their connections, serve every phase.
     """
+
     def guarded(item):
         try:
             return item, func(item), None
@@ -65,8 +71,20 @@ def blocked_entry(image_id, category, code, reason):
 class ImageDeletion:
     """One task's deletion of a set of images on one cloud, account and region."""
 
-    def __init__(self, adapter, image_ids=(), names=(), options=None, check_mode=False, wait=True,
-                 wait_timeout=600, batch_size=50, max_concurrency=8, clock=time.monotonic, sleep=time.sleep):
+    def __init__(
+        self,
+        adapter,
+        image_ids=(),
+        names=(),
+        options=None,
+        check_mode=False,
+        wait=True,
+        wait_timeout=600,
+        batch_size=50,
+        max_concurrency=8,
+        clock=time.monotonic,
+        sleep=time.sleep,
+    ):
         self.adapter = adapter
         self.image_ids = unique(list(image_ids or []))
         self.names = unique(list(names or []))
@@ -166,8 +184,12 @@ class ImageDeletion:
         try:
             self.snapshots.plan([self.images[i] for i in ids])
         except CloudError as error:
-            raise DeletionFailed("Could not read the images' snapshots, nothing was deleted: %s (or set %s: false)"
-                                 % (error.describe(), option), self.result(), error)
+            raise DeletionFailed(
+                "Could not read the images' snapshots, nothing was deleted: %s (or set %s: false)"
+                % (error.describe(), option),
+                self.result(),
+                error,
+            )
         # Images with a snapshot that stays are deleted without the cloud's own snapshot clean-up (Tencent
         # DeleteBindedSnap), which documents no check of other uses.
         self.options = dict(self.options, spare_snapshots_of=set(k["image_id"] for k in self.snapshots.kept))
@@ -176,10 +198,13 @@ class ImageDeletion:
         error = self.snapshots.delete(self.deleted)
         if error is not None:
             result = self.result()
-            raise DeletionFailed("The images were deleted, but their snapshots could not be: %s. Deleted images: %s. "
-                                 "Snapshots deleted: %s." % (error.describe(), ", ".join(result["deleted"]),
-                                                             ", ".join(result["snapshots_deleted"]) or "none"),
-                                 result, error)
+            raise DeletionFailed(
+                "The images were deleted, but their snapshots could not be: %s. Deleted images: %s. "
+                "Snapshots deleted: %s."
+                % (error.describe(), ", ".join(result["deleted"]), ", ".join(result["snapshots_deleted"]) or "none"),
+                result,
+                error,
+            )
 
     def resolve(self):
         """Describe every id (batched) and add the account's own images named in ``names``."""
@@ -187,8 +212,9 @@ class ImageDeletion:
         batches = chunks(self.image_ids, self.adapter.describe_batch_size)
         for batch, images, error in self.parallel(self.adapter.describe, batches):
             if error is not None:
-                raise DeletionFailed("Could not describe images %s: %s" % (", ".join(batch), error.describe()),
-                                     self.result(), error)
+                raise DeletionFailed(
+                    "Could not describe images %s: %s" % (", ".join(batch), error.describe()), self.result(), error
+                )
             found.update(images)
         if self.names:
             try:
@@ -231,8 +257,12 @@ class ImageDeletion:
         try:
             return self.adapter.lookup_blocks([self.images[i] for i in ids], self.options, self.parallel)
         except CloudError as error:
-            raise DeletionFailed("Pre-flight check of %s failed, nothing was deleted: %s"
-                                 % (error.image_id or ", ".join(ids), error.describe()), self.result(), error)
+            raise DeletionFailed(
+                "Pre-flight check of %s failed, nothing was deleted: %s"
+                % (error.image_id or ", ".join(ids), error.describe()),
+                self.result(),
+                error,
+            )
 
     def dry_run(self, ids):
         """DryRun the cleared ids: one call per batch; narrow a failing batch down to name every blocker."""
@@ -255,7 +285,10 @@ class ImageDeletion:
             if error is not None:
                 raise DeletionFailed(
                     "Pre-flight check (DryRun) of %s failed, nothing was deleted: %s"
-                    % (", ".join(batch), error.describe()), self.result(), error)
+                    % (", ".join(batch), error.describe()),
+                    self.result(),
+                    error,
+                )
             blocked.extend(found)
         return blocked
 
@@ -369,14 +402,18 @@ class ImageDeletion:
         blocked = []
         for batch, error in failures:
             for image_id in batch:
-                blocked.append(blocked_entry(image_id, self._block_category(error), error.code,
-                                             self._reason(image_id, error)))
+                blocked.append(
+                    blocked_entry(image_id, self._block_category(error), error.code, self._reason(image_id, error))
+                )
         done = set(self.deleted) | set(self.already_absent)
         not_deleted = [i for i in ids if i not in done]
         first = failures[0][1]
-        msg = ("Deleting failed for %d image(s) after the pre-flight passed: %s. Deleted: %s. Not deleted: %s."
-               % (len(blocked), "; ".join(b["reason"] for b in blocked[:10]),
-                  ", ".join(self.deleted) or "none", ", ".join(not_deleted) or "none"))
+        msg = "Deleting failed for %d image(s) after the pre-flight passed: %s. Deleted: %s. Not deleted: %s." % (
+            len(blocked),
+            "; ".join(b["reason"] for b in blocked[:10]),
+            ", ".join(self.deleted) or "none",
+            ", ".join(not_deleted) or "none",
+        )
         result = self.result(blocked=blocked)
         result["not_deleted"] = not_deleted
         raise DeletionFailed(msg, result, first)
@@ -393,8 +430,9 @@ class ImageDeletion:
             batches = chunks(pending, self.adapter.describe_batch_size)
             for batch, images, error in self.parallel(self.adapter.describe, batches):
                 if error is not None:
-                    raise DeletionFailed("Images were deleted but waiting for them failed: %s" % error.describe(),
-                                         self.result(), error)
+                    raise DeletionFailed(
+                        "Images were deleted but waiting for them failed: %s" % error.describe(), self.result(), error
+                    )
                 # Gone means the describe no longer returns it: a "deleted" record still shown counts as pending.
                 still.extend(i for i in batch if i in images)
             pending = still
@@ -406,12 +444,13 @@ class ImageDeletion:
                 raise DeletionFailed(
                     "Deleted %d image(s), but %s still exist after wait_timeout=%s s: raise wait_timeout "
                     "or set wait: false" % (len(self.deleted), ", ".join(pending), self.wait_timeout),
-                    self.result(), error)
+                    self.result(),
+                    error,
+                )
             self.sleep(min(interval, remaining))
             interval = min(interval * 2, 5.0)
 
     def blocked_message(self, blocked):
         lines = "; ".join(b["reason"] for b in blocked[:20])
         more = " (and %d more)" % (len(blocked) - 20) if len(blocked) > 20 else ""
-        return ("Nothing was deleted: %d image(s) cannot be deleted: %s%s"
-                % (len(blocked), lines, more))
+        return "Nothing was deleted: %d image(s) cannot be deleted: %s%s" % (len(blocked), lines, more)

@@ -30,8 +30,21 @@ TRANSIENT = "transient"
 UNKNOWN = "unknown"
 
 CATEGORIES = (
-    NOT_FOUND, MALFORMED_ID, IN_USE, SHARED, PUBLIC, BUSY, INVALID_STATE, REFERENCED, THROTTLED,
-    AUTH_FAILED, FORBIDDEN, LIMIT_EXCEEDED, INVALID_PARAMETER, TRANSIENT, UNKNOWN,
+    NOT_FOUND,
+    MALFORMED_ID,
+    IN_USE,
+    SHARED,
+    PUBLIC,
+    BUSY,
+    INVALID_STATE,
+    REFERENCED,
+    THROTTLED,
+    AUTH_FAILED,
+    FORBIDDEN,
+    LIMIT_EXCEEDED,
+    INVALID_PARAMETER,
+    TRANSIENT,
+    UNKNOWN,
 )
 
 # Retried with backoff. Authentication and permission errors never are.
@@ -50,7 +63,7 @@ ADVICE = {
     BUSY: "wait for the running copy, import, export or creation to finish (or cancel it), then run again",
     INVALID_STATE: "wait until the image is in a deletable state, then run again",
     REFERENCED: "a launch template version or a scaling configuration still names it: point them at another image "
-                "or delete them first, or set protect_referenced: false",
+    "or delete them first, or set protect_referenced: false",
     THROTTLED: "the API kept throttling; lower max_concurrency or rate_limit, or raise retries",
     AUTH_FAILED: "check access_key, secret_key and security_token (an expired STS token fails this way), profile and assume_role",
     FORBIDDEN: "the credentials lack permission for this image or action: check the account's policies",
@@ -68,6 +81,7 @@ STATUS_CATEGORIES = {
     409: INVALID_STATE,
     429: THROTTLED,
 }
+
 
 def classify(table, code, http_status=None):
     """The category of a native error ``code`` (and HTTP status) by a cloud's ``table`` (native code -> category,
@@ -91,8 +105,9 @@ def classify(table, code, http_status=None):
 class CloudError(Exception):
     """A failed cloud call, in the collection's taxonomy."""
 
-    def __init__(self, category, message, code=None, request_id=None, http_status=None, image_id=None,
-                 persistent_block=None):
+    def __init__(
+        self, category, message, code=None, request_id=None, http_status=None, image_id=None, persistent_block=None
+    ):
         super(CloudError, self).__init__(message)
         self.category = category
         self.message = message

@@ -15,18 +15,43 @@ import warnings
 from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, unique
 from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, ConfigurationError, FORBIDDEN, INVALID_PARAMETER, INVALID_STATE, MALFORMED_ID,
-    NOT_FOUND, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
+    AUTH_FAILED,
+    BUSY,
+    CloudError,
+    ConfigurationError,
+    FORBIDDEN,
+    INVALID_PARAMETER,
+    INVALID_STATE,
+    MALFORMED_ID,
+    NOT_FOUND,
+    PUBLIC,
+    SHARED,
+    THROTTLED,
+    TRANSIENT,
+    UNKNOWN,
+    classify,
 )
 
 # Glance image statuses.
 STATES = {
-    "active": "available", "queued": "creating", "saving": "creating", "killed": "failed",
-    "deleted": "deleted", "deactivated": "unavailable", "pending_delete": "deleting",
+    "active": "available",
+    "queued": "creating",
+    "saving": "creating",
+    "killed": "failed",
+    "deleted": "deleted",
+    "deactivated": "unavailable",
+    "pending_delete": "deleting",
 }
 # Where the fields every cloud has stand in a Glance/IMS image (the architecture is read from two fields).
-IMAGE_KEYS = {"id": "id", "name": "name", "state": "status", "created_at": "created_at", "size_gb": "min_disk",
-              "os_name": "__os_version", "platform": "__platform"}
+IMAGE_KEYS = {
+    "id": "id",
+    "name": "name",
+    "state": "status",
+    "created_at": "created_at",
+    "size_gb": "min_disk",
+    "os_name": "__os_version",
+    "platform": "__platform",
+}
 # What another project's image is to this one; the project's own images (owner = this project) are "private".
 OTHERS_KINDS = {"private": "shared", "shared": "shared", "gold": "public", "market": "public"}
 # Up to this many ids are looked up one GET each; more are found by listing the account's private images.
@@ -91,16 +116,25 @@ class HuaweiAdapter(ImageAdapter):
         "profile": ["HW_PROFILE"],
     }
     # IAM CreateTemporaryAccessKeyByAgency (https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html).
-    assume_role_options = {"agency_name": {"type": "str"}, "domain_name": {"type": "str"},
-                           "domain_id": {"type": "str"}, "duration": {"type": "int"}}
-    assume_role_env = {"agency_name": ["HW_ASSUME_ROLE_AGENCY_NAME"], "domain_name": ["HW_ASSUME_ROLE_DOMAIN_NAME"],
-                       "duration": ["HW_ASSUME_ROLE_DURATION"]}
+    assume_role_options = {
+        "agency_name": {"type": "str"},
+        "domain_name": {"type": "str"},
+        "domain_id": {"type": "str"},
+        "duration": {"type": "int"},
+    }
+    assume_role_env = {
+        "agency_name": ["HW_ASSUME_ROLE_AGENCY_NAME"],
+        "domain_name": ["HW_ASSUME_ROLE_DOMAIN_NAME"],
+        "duration": ["HW_ASSUME_ROLE_DURATION"],
+    }
     assume_role_required = ("agency_name",)
     duration_range = (900, 86400)
     service_endpoint_names = ("as", "ecs")
     # The services' regional endpoints (huaweicloudsdkas as_region.py, huaweicloudsdkecs ecs_region.py).
-    default_service_endpoints = {"as": "https://as.{region}.myhuaweicloud.com",
-                                 "ecs": "https://ecs.{region}.myhuaweicloud.com"}
+    default_service_endpoints = {
+        "as": "https://as.{region}.myhuaweicloud.com",
+        "ecs": "https://ecs.{region}.myhuaweicloud.com",
+    }
     # KooCLI's ~/.hcloud/config.json has no documented format, and the SDK's credentials file has no named profiles.
     supports_profile = False
     extra_options = {"project_id": {"type": "str"}, "iam_endpoint": {"type": "str"}}
@@ -118,12 +152,19 @@ class HuaweiAdapter(ImageAdapter):
         credentials = self.credentials()
         # X-Request-Id is a response header only: keep the last one per thread for request_ids.
         handler = HttpHandler().add_response_handler(self._remember_request_id)
-        client = ImsClient.new_builder().with_http_config(config).with_credentials(credentials) \
-            .with_http_handler(handler).with_endpoints(["%s://%s" % (s["scheme"], s["host"])]).build()
+        client = (
+            ImsClient.new_builder()
+            .with_http_config(config)
+            .with_credentials(credentials)
+            .with_http_handler(handler)
+            .with_endpoints(["%s://%s" % (s["scheme"], s["host"])])
+            .build()
+        )
         if not s.get("project_id"):
             # Ask IAM for the project of the region (GET /v3/projects?name=REGION).
-            credentials = self.retrying("KeystoneListProjects", lambda: credentials.process_auth_params(
-                client.get_http_client(), s["region"]))
+            credentials = self.retrying(
+                "KeystoneListProjects", lambda: credentials.process_auth_params(client.get_http_client(), s["region"])
+            )
             client.with_credentials(credentials)
         self.project_id = credentials.project_id
         return client
@@ -138,17 +179,20 @@ class HuaweiAdapter(ImageAdapter):
             return []
         if re.match(r"^[0-9.]+$|^[0-9a-f]*:[0-9a-f:.]*$", host):
             return []
-        return ["region %s is not used for the image calls: endpoint and project_id are both set, so the images are "
-                "those of project %s at %s, whatever region that is. The endpoint's host does not name region %s "
-                "(a public IMS endpoint is ims.%s.myhuaweicloud.com): check endpoint, project_id and region."
-                % (region, settings["project_id"], host, region, region)]
+        return [
+            "region %s is not used for the image calls: endpoint and project_id are both set, so the images are "
+            "those of project %s at %s, whatever region that is. The endpoint's host does not name region %s "
+            "(a public IMS endpoint is ims.%s.myhuaweicloud.com): check endpoint, project_id and region."
+            % (region, settings["project_id"], host, region, region)
+        ]
 
     @classmethod
     def check_assume_role(cls, role):
         role = super(HuaweiAdapter, cls).check_assume_role(role)
         if not role.get("domain_name") and not role.get("domain_id"):
-            raise ConfigurationError("assume_role needs domain_name or domain_id: the account that owns agency %s"
-                                     % role["agency_name"])
+            raise ConfigurationError(
+                "assume_role needs domain_name or domain_id: the account that owns agency %s" % role["agency_name"]
+            )
         return role
 
     def make_credentials(self):
@@ -186,6 +230,7 @@ class HuaweiAdapter(ImageAdapter):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 return func(client)
+
         return super(HuaweiAdapter, self).invoke(action, quiet, image_id=image_id, mutating=mutating, deletes=deletes)
 
     def __init__(self, settings, **kwargs):
@@ -231,21 +276,29 @@ class HuaweiAdapter(ImageAdapter):
 
         if isinstance(exc, exceptions.ServiceResponseException):
             code = exc.error_code or str(exc.status_code)
-            return self.cloud_error(code, exc.error_msg or code, request_id=exc.request_id, http_status=exc.status_code,
-                                    image_id=image_id)
+            return self.cloud_error(
+                code, exc.error_msg or code, request_id=exc.request_id, http_status=exc.status_code, image_id=image_id
+            )
         if isinstance(exc, exceptions.ConnectionException):
             return self.network_error(exc.error_msg, action, image_id)
         if isinstance(exc, exceptions.SdkException):
             message = str(exc.error_msg)
             if "confirm that the project exists" in message.lower():
                 # The SDK's words when IAM lists no project of that name (an IAM error is wrapped otherwise).
-                return CloudError(INVALID_PARAMETER, "region %r: IAM knows no project of that name in this account: "
-                                  "check the region option (or set project_id)" % self.settings["region"],
-                                  code="UnknownRegion")
+                return CloudError(
+                    INVALID_PARAMETER,
+                    "region %r: IAM knows no project of that name in this account: "
+                    "check the region option (or set project_id)" % self.settings["region"],
+                    code="UnknownRegion",
+                )
             if "project id" in message.lower():
-                return CloudError(AUTH_FAILED, "could not find the project of region %s through IAM: set "
-                                  "project_id (or HUAWEICLOUD_SDK_PROJECT_ID), or iam_endpoint (%s)"
-                                  % (self.settings["region"], message), code="ProjectIdLookup")
+                return CloudError(
+                    AUTH_FAILED,
+                    "could not find the project of region %s through IAM: set "
+                    "project_id (or HUAWEICLOUD_SDK_PROJECT_ID), or iam_endpoint (%s)"
+                    % (self.settings["region"], message),
+                    code="ProjectIdLookup",
+                )
             return CloudError(UNKNOWN, message, code=type(exc).__name__)
         return None
 
@@ -255,8 +308,11 @@ class HuaweiAdapter(ImageAdapter):
         from huaweicloudsdkims.v2 import GlanceShowImageRequest
 
         try:
-            raw = self.invoke("GlanceShowImage", lambda c: c.glance_show_image(
-                GlanceShowImageRequest(image_id=image_id)).to_json_object(), image_id=image_id)
+            raw = self.invoke(
+                "GlanceShowImage",
+                lambda c: c.glance_show_image(GlanceShowImageRequest(image_id=image_id)).to_json_object(),
+                image_id=image_id,
+            )
         except CloudError as error:
             if error.category == NOT_FOUND:
                 return None
@@ -366,8 +422,11 @@ class HuaweiAdapter(ImageAdapter):
         if image_ids:
             images = self._shown(unique(image_ids))
         else:
-            images = [image for fields in self._selections(image_type)
-                      for image in named_or_all(names, self._list_pages, "name", **fields)]
+            images = [
+                image
+                for fields in self._selections(image_type)
+                for image in named_or_all(names, self._list_pages, "name", **fields)
+            ]
         if tags:
             images = [i for i in images if all(i["tags"].get(k) == v for k, v in tags.items())]
         return images
@@ -376,8 +435,11 @@ class HuaweiAdapter(ImageAdapter):
         """The ListImages fields of each listing that makes up ``image_type`` (the info modules' option)."""
         if image_type == "private":
             return [self.own()]
-        return {"shared": [{"imagetype": "shared"}], "public": [{"imagetype": "gold"}, {"imagetype": "market"}],
-                "all": [{}]}[image_type]
+        return {
+            "shared": [{"imagetype": "shared"}],
+            "public": [{"imagetype": "gold"}, {"imagetype": "market"}],
+            "all": [{}],
+        }[image_type]
 
     # -- decisions and deletes ---------------------------------------------------------------
     def block_for(self, image, options):
@@ -386,14 +448,25 @@ class HuaweiAdapter(ImageAdapter):
         if image_type in ("gold", "market"):
             return (PUBLIC, image_type, "%s is a %s image, not a private image of this account" % (label, image_type))
         if image.get("kind") != "private":
-            return (FORBIDDEN, image_type or "owner", "%s belongs to another project (owner %s) that shares it with "
-                    "this one: only its owner can delete it" % (label, image.get("owner")))
+            return (
+                FORBIDDEN,
+                image_type or "owner",
+                "%s belongs to another project (owner %s) that shares it with "
+                "this one: only its owner can delete it" % (label, image.get("owner")),
+            )
         if image.get("protected"):
-            return (INVALID_STATE, "protected", "%s is protected against deletion: set protected to false first"
-                    % label)
+            return (
+                INVALID_STATE,
+                "protected",
+                "%s is protected against deletion: set protected to false first" % label,
+            )
         if image.get("native_state") in ("queued", "saving"):
-            return (BUSY, image.get("native_state"), "%s is being created or imported (status %s): wait for it "
-                    "to become active" % (label, image.get("native_state")))
+            return (
+                BUSY,
+                image.get("native_state"),
+                "%s is being created or imported (status %s): wait for it "
+                "to become active" % (label, image.get("native_state")),
+            )
         return None
 
     def lookup_blocks(self, images, options, parallel):
@@ -417,35 +490,59 @@ class HuaweiAdapter(ImageAdapter):
             credentials = self.credentials()
             if not credentials.project_id:
                 credentials.project_id = self.project_id
-            clients[service] = Client.new_builder().with_http_config(self.http_config()) \
-                .with_credentials(credentials).with_endpoints(["%s://%s" % (scheme, host)]).build()
+            clients[service] = (
+                Client.new_builder()
+                .with_http_config(self.http_config())
+                .with_credentials(credentials)
+                .with_endpoints(["%s://%s" % (scheme, host)])
+                .build()
+            )
         return clients[service]
 
     def reference_reads(self):
-        return [Read("as:scalingConfig:list", self._scaling_configurations),
-                Read("ecs:cloudServers:list", self._servers)]
+        return [
+            Read("as:scalingConfig:list", self._scaling_configurations),
+            Read("ecs:cloudServers:list", self._servers),
+        ]
 
     def _scaling_configurations(self):
         from huaweicloudsdkas.v1 import ListScalingConfigsRequest
 
         def fetch(seen, dummy_index):
             request = ListScalingConfigsRequest(start_number=seen, limit=AS_PAGE)
-            body = self.invoke("ListScalingConfigs", lambda c: self.service_client("as").list_scaling_configs(
-                request).to_json_object()) or {}
+            body = (
+                self.invoke(
+                    "ListScalingConfigs",
+                    lambda c: self.service_client("as").list_scaling_configs(request).to_json_object(),
+                )
+                or {}
+            )
             return body.get("scaling_configurations") or [], body.get("total_number")
 
         configurations = pages(fetch)
-        return [reference((c.get("instance_config") or {}).get("imageRef"), SCALING_CONFIGURATION,
-                          c.get("scaling_configuration_id"), c.get("scaling_configuration_name"),
-                          group=c.get("scaling_group_id")) for c in configurations], []
+        return [
+            reference(
+                (c.get("instance_config") or {}).get("imageRef"),
+                SCALING_CONFIGURATION,
+                c.get("scaling_configuration_id"),
+                c.get("scaling_configuration_name"),
+                group=c.get("scaling_group_id"),
+            )
+            for c in configurations
+        ], []
 
     def _servers(self):
         from huaweicloudsdkecs.v2 import ListServersDetailsRequest
 
         def fetch(dummy_seen, index):
             request = ListServersDetailsRequest(offset=index + 1, limit=SERVER_PAGE)
-            body = self.invoke("ListServersDetails", lambda c: self.service_client("ecs").list_servers_details(
-                request).to_json_object()) or {}
+            body = (
+                self.invoke(
+                    "ListServersDetails",
+                    lambda c: self.service_client("ecs").list_servers_details(request).to_json_object(),
+                )
+                or {}
+            )
             return body.get("servers") or [], body.get("count")
 
         servers = pages(fetch)
@@ -459,8 +556,16 @@ class HuaweiAdapter(ImageAdapter):
 
         image_id = image["id"]
         try:
-            body = self.invoke("GlanceListImageMembers", lambda c: c.glance_list_image_members(
-                GlanceListImageMembersRequest(image_id=image_id)).to_json_object(), image_id=image_id) or {}
+            body = (
+                self.invoke(
+                    "GlanceListImageMembers",
+                    lambda c: c.glance_list_image_members(
+                        GlanceListImageMembersRequest(image_id=image_id)
+                    ).to_json_object(),
+                    image_id=image_id,
+                )
+                or {}
+            )
         except CloudError as error:
             if error.category == NOT_FOUND:
                 return None
@@ -469,9 +574,13 @@ class HuaweiAdapter(ImageAdapter):
         if not members:
             return None
         shown = ", ".join(members[:5]) + (" and %d more" % (len(members) - 5) if len(members) > 5 else "")
-        return (SHARED, "members", "image %s (%s) is shared with %d project(s) (%s), and IMS deletes a shared image "
-                "without telling them: remove its members first (IMS BatchDeleteMembers or the console)"
-                % (image_id, image.get("name"), len(members), shown))
+        return (
+            SHARED,
+            "members",
+            "image %s (%s) is shared with %d project(s) (%s), and IMS deletes a shared image "
+            "without telling them: remove its members first (IMS BatchDeleteMembers or the console)"
+            % (image_id, image.get("name"), len(members), shown),
+        )
 
     def delete(self, ids, options, dry_run=False):
         from huaweicloudsdkims.v2 import GlanceDeleteImageRequest, GlanceDeleteImageRequestBody
@@ -480,7 +589,8 @@ class HuaweiAdapter(ImageAdapter):
         if dry_run:
             raise CloudError(INVALID_PARAMETER, "IMS has no dry run", code="NoDryRun")
         request = GlanceDeleteImageRequest(
-            image_id=image_id, body=GlanceDeleteImageRequestBody(delete_backup=bool(options.get("delete_backups"))))
+            image_id=image_id, body=GlanceDeleteImageRequestBody(delete_backup=bool(options.get("delete_backups")))
+        )
 
         def send(client):
             self._local.request_id = None
@@ -509,7 +619,7 @@ def by_id(images):
 def fallback_markers(order, marker, pending):
     """Markers to go on from when ``marker`` has vanished: the images listed before it, nearest first, those not
     in ``pending`` (not being deleted by this task) before the others; at most MARKER_FALLBACKS."""
-    earlier = list(reversed(order[:order.index(marker)])) if marker in order else []
+    earlier = list(reversed(order[: order.index(marker)])) if marker in order else []
     stable = [i for i in earlier if i not in pending]
     going = [i for i in earlier if i in pending]
     return (stable + going)[:MARKER_FALLBACKS]
@@ -524,20 +634,23 @@ def normalize(raw, project_id=None):
         key, dummy, value = str(tag).partition("=" if "=" in str(tag) else ".")
         tags[key] = value
     image = image_fields(raw, IMAGE_KEYS, STATES)
-    image.update({
-        "architecture": raw.get("__os_bit") and ("x86_64" if raw.get("__support_arm") != "true" else "arm64"),
-        "tags": tags,
-        "backup_ids": [raw["__backup_id"]] if raw.get("__backup_id") else [],
-        "snapshot_ids": [],
-        "kind": "private" if project_id and raw.get("owner") == project_id else OTHERS_KINDS.get(raw.get("__imagetype"),
-                                                                                                 "public"),
-        "image_type": raw.get("__imagetype"),
-        "owner": raw.get("owner"),
-        "visibility": raw.get("visibility"),
-        "whole_image": str(raw.get("__whole_image")).lower() == "true",
-        "protected": raw.get("protected"),
-        "description": raw.get("__description"),
-    })
+    image.update(
+        {
+            "architecture": raw.get("__os_bit") and ("x86_64" if raw.get("__support_arm") != "true" else "arm64"),
+            "tags": tags,
+            "backup_ids": [raw["__backup_id"]] if raw.get("__backup_id") else [],
+            "snapshot_ids": [],
+            "kind": "private"
+            if project_id and raw.get("owner") == project_id
+            else OTHERS_KINDS.get(raw.get("__imagetype"), "public"),
+            "image_type": raw.get("__imagetype"),
+            "owner": raw.get("owner"),
+            "visibility": raw.get("visibility"),
+            "whole_image": str(raw.get("__whole_image")).lower() == "true",
+            "protected": raw.get("protected"),
+            "description": raw.get("__description"),
+        }
+    )
     return image
 
 
@@ -554,27 +667,46 @@ def agency_credentials(adapter, role):
 
     s = adapter.settings
     base = BasicCredentials(s["access_key"], s["secret_key"]).with_security_token(s.get("security_token"))
-    iam = IamClient.new_builder().with_http_config(adapter.http_config()).with_credentials(base) \
-        .with_endpoints([s.get("iam_endpoint") or IAM_ENDPOINT]).build()
+    iam = (
+        IamClient.new_builder()
+        .with_http_config(adapter.http_config())
+        .with_credentials(base)
+        .with_endpoints([s.get("iam_endpoint") or IAM_ENDPOINT])
+        .build()
+    )
     duration = role.get("duration") or 3600
 
     class AgencyAccessor(StsAccessor):
         def get_credential(self, *args, **kwargs):
-            assume = model.IdentityAssumerole(agency_name=role["agency_name"], domain_id=role.get("domain_id"),
-                                              domain_name=role.get("domain_name"), duration_seconds=duration)
-            body = model.CreateTemporaryAccessKeyByAgencyRequestBody(auth=model.AgencyAuth(
-                identity=model.AgencyAuthIdentity(methods=["assume_role"], assume_role=assume)))
+            assume = model.IdentityAssumerole(
+                agency_name=role["agency_name"],
+                domain_id=role.get("domain_id"),
+                domain_name=role.get("domain_name"),
+                duration_seconds=duration,
+            )
+            body = model.CreateTemporaryAccessKeyByAgencyRequestBody(
+                auth=model.AgencyAuth(identity=model.AgencyAuthIdentity(methods=["assume_role"], assume_role=assume))
+            )
             try:
                 answer = iam.create_temporary_access_key_by_agency(
-                    model.CreateTemporaryAccessKeyByAgencyRequest(body=body))
+                    model.CreateTemporaryAccessKeyByAgencyRequest(body=body)
+                )
             except exceptions.ServiceResponseException as exc:
                 category = classify(ERROR_CODES, exc.error_code, exc.status_code)
                 if category not in (FORBIDDEN, TRANSIENT):
                     category = AUTH_FAILED
-                raise CloudError(category, "could not assume agency %s of %s with the base credentials: %s"
-                                 % (role["agency_name"], role.get("domain_name") or role.get("domain_id"),
-                                    exc.error_msg or exc.status_code), code=exc.error_code or str(exc.status_code),
-                                 request_id=exc.request_id, http_status=exc.status_code)
+                raise CloudError(
+                    category,
+                    "could not assume agency %s of %s with the base credentials: %s"
+                    % (
+                        role["agency_name"],
+                        role.get("domain_name") or role.get("domain_id"),
+                        exc.error_msg or exc.status_code,
+                    ),
+                    code=exc.error_code or str(exc.status_code),
+                    request_id=exc.request_id,
+                    http_status=exc.status_code,
+                )
             return self._process_credential(answer.to_json_object())
 
     credentials = BasicCredentials(project_id=s.get("project_id"))

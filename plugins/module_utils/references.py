@@ -68,8 +68,16 @@ def template_versions(template, read_versions, image_of, number_of, gone_codes):
         if error.code in gone_codes:
             return [], []
         raise
-    return [reference(image_of(v), LAUNCH_TEMPLATE, template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
-                      version=number_of(v)) for v in versions], []
+    return [
+        reference(
+            image_of(v),
+            LAUNCH_TEMPLATE,
+            template.get("LaunchTemplateId"),
+            template.get("LaunchTemplateName"),
+            version=number_of(v),
+        )
+        for v in versions
+    ], []
 
 
 def collect(reads, parallel):
@@ -95,10 +103,15 @@ def collect(reads, parallel):
 def refused(read, error):
     if error.category != FORBIDDEN:
         return error
-    return CloudError(FORBIDDEN, "could not read what still refers to the images (%s): the credentials lack the "
-                      "permission %s. Grant it, or set protect_referenced: false to delete without this check (%s)"
-                      % (error.code, read.permission, error.message), code=error.code, request_id=error.request_id,
-                      http_status=error.http_status)
+    return CloudError(
+        FORBIDDEN,
+        "could not read what still refers to the images (%s): the credentials lack the "
+        "permission %s. Grant it, or set protect_referenced: false to delete without this check (%s)"
+        % (error.code, read.permission, error.message),
+        code=error.code,
+        request_id=error.request_id,
+        http_status=error.http_status,
+    )
 
 
 def label(entry):
@@ -127,9 +140,17 @@ def blocks(images, found):
         others = [e for e in entries if e["kind"] != SERVER]
         what = "image %s (%s)" % (image["id"], image.get("name"))
         if servers:
-            out[image["id"]] = (IN_USE, "ServersUseImage", "%s runs %d server(s): %s; delete them or rebuild them "
-                                "from another image first" % (what, len(servers), listed(servers)))
+            out[image["id"]] = (
+                IN_USE,
+                "ServersUseImage",
+                "%s runs %d server(s): %s; delete them or rebuild them "
+                "from another image first" % (what, len(servers), listed(servers)),
+            )
         elif others:
-            out[image["id"]] = (REFERENCED, "Referenced", "%s is still named by %s: point them at another image or "
-                                "delete them first (or set protect_referenced: false)" % (what, listed(others)))
+            out[image["id"]] = (
+                REFERENCED,
+                "Referenced",
+                "%s is still named by %s: point them at another image or "
+                "delete them first (or set protect_referenced: false)" % (what, listed(others)),
+            )
     return out

@@ -23,8 +23,16 @@ class RetryPolicy:
     are injectable so that tests do not sleep.
     """
 
-    def __init__(self, retries=6, base_delay=0.5, max_delay=10.0, max_total_sleep=120.0,
-                 sleep=time.sleep, clock=time.monotonic, rng=random.random):
+    def __init__(
+        self,
+        retries=6,
+        base_delay=0.5,
+        max_delay=10.0,
+        max_total_sleep=120.0,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        rng=random.random,
+    ):
         self.retries = max(0, int(retries))
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -35,7 +43,7 @@ class RetryPolicy:
 
     def delay(self, attempt):
         """Sleep before retry number ``attempt`` (0-based): uniform in [0, min(max, base * 2**attempt)]."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** attempt))
+        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
         return self.rng() * ceiling
 
     def call(self, func, on_retry=None):
@@ -164,7 +172,7 @@ class RateLimiter:
                 step = (self.successes - self.RECOVERY) / float(self.RECOVERY)
                 if step > 0:  # above the rate that was throttled: probe, PROBE times slower than the recovery
                     step /= self.PROBE
-                target = self.last_max * (1.0 + 0.5 * step ** 3)
+                target = self.last_max * (1.0 + 0.5 * step**3)
             bound = self.ceiling or float("inf")
             measured = self.measured_rate()
             if measured:

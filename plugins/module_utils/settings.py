@@ -49,10 +49,15 @@ def auth_argument_spec(adapter_cls):
     }
     for name, extra in adapter_cls.extra_options.items():
         spec[name] = option(name, **dict(extra))
-    spec["assume_role"] = {"type": "dict", "options": dict((k, dict(v)) for k, v in adapter_cls.assume_role_options.items())}
+    spec["assume_role"] = {
+        "type": "dict",
+        "options": dict((k, dict(v)) for k, v in adapter_cls.assume_role_options.items()),
+    }
     spec["profile"] = option("profile", type="str")
-    spec["service_endpoints"] = {"type": "dict", "options": dict(
-        (name, {"type": "str"}) for name in adapter_cls.service_endpoint_names)}
+    spec["service_endpoints"] = {
+        "type": "dict",
+        "options": dict((name, {"type": "str"}) for name in adapter_cls.service_endpoint_names),
+    }
     return spec
 
 
@@ -64,8 +69,9 @@ def connection_settings(adapter_cls, params, warn):
         if isinstance(settings.get(name), str):
             settings[name] = settings[name].strip() or None
     if not settings.get("region"):
-        raise ConfigurationError("region is required: set the region option or %s"
-                                 % " / ".join(adapter_cls.env.get("region", [])))
+        raise ConfigurationError(
+            "region is required: set the region option or %s" % " / ".join(adapter_cls.env.get("region", []))
+        )
     settings.update(credential_settings(adapter_cls, settings))
     settings.update(endpoint_settings(adapter_cls, settings))
     check_limits(settings)

@@ -98,8 +98,9 @@ class SnapshotPhase:
             else:
                 left.append(snapshot_id)
         fatal = []
-        outcomes = self.parallel(lambda batch: self._delete_batch(batch, fatal),
-                                 chunks(left, self.adapter.snapshot_delete_batch))
+        outcomes = self.parallel(
+            lambda batch: self._delete_batch(batch, fatal), chunks(left, self.adapter.snapshot_delete_batch)
+        )
         self.adapter.raise_first(outcomes)
         order = dict((sid, n) for n, sid in enumerate(self.going))
         self.deleted.sort(key=order.get)

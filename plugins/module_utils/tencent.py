@@ -14,16 +14,36 @@ import re
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, image_fields
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
-    AUTH_FAILED, BUSY, CloudError, FORBIDDEN, IN_USE, INVALID_PARAMETER, INVALID_STATE, LIMIT_EXCEEDED, MALFORMED_ID,
-    NOT_FOUND, PUBLIC, SHARED, THROTTLED, TRANSIENT, UNKNOWN, classify,
+    AUTH_FAILED,
+    BUSY,
+    CloudError,
+    FORBIDDEN,
+    IN_USE,
+    INVALID_PARAMETER,
+    INVALID_STATE,
+    LIMIT_EXCEEDED,
+    MALFORMED_ID,
+    NOT_FOUND,
+    PUBLIC,
+    SHARED,
+    THROTTLED,
+    TRANSIENT,
+    UNKNOWN,
+    classify,
 )
 
 # Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
 # IMPORTFAILED. USING is named only by the DeleteImages page. DELETING is documented nowhere: it is read as "going"
 # if a cloud ever shows it, and nothing depends on it (an image being deleted may as well stay NORMAL, or vanish).
 STATES = {
-    "NORMAL": "available", "CREATING": "creating", "CREATEFAILED": "failed", "USING": "in_use",
-    "SYNCING": "copying", "IMPORTING": "importing", "IMPORTFAILED": "failed", "DELETING": "deleting",
+    "NORMAL": "available",
+    "CREATING": "creating",
+    "CREATEFAILED": "failed",
+    "USING": "in_use",
+    "SYNCING": "copying",
+    "IMPORTING": "importing",
+    "IMPORTFAILED": "failed",
+    "DELETING": "deleting",
 }
 # DeleteImages refuses CREATING (its page and the SDK's DeleteImages docstring), SYNCING and IMPORTING (the docstring).
 BUSY_STATES = {"CREATING": "being created", "SYNCING": "being copied to another region", "IMPORTING": "being imported"}
@@ -32,8 +52,16 @@ NAME_FILTER_VALUES = 5
 MAX_FILTERS = 10
 CBS_VERSION = "2017-03-12"
 # Where the fields every cloud has stand in an ImageSet entry (Image).
-IMAGE_KEYS = {"id": "ImageId", "name": "ImageName", "state": "ImageState", "created_at": "CreatedTime",
-              "size_gb": "ImageSize", "os_name": "OsName", "architecture": "Architecture", "platform": "Platform"}
+IMAGE_KEYS = {
+    "id": "ImageId",
+    "name": "ImageName",
+    "state": "ImageState",
+    "created_at": "CreatedTime",
+    "size_gb": "ImageSize",
+    "os_name": "OsName",
+    "architecture": "Architecture",
+    "platform": "Platform",
+}
 KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public"}  # Image.ImageType
 # DescribeLaunchTemplates, DescribeLaunchTemplateVersions (cvm) and DescribeLaunchConfigurations (as): "Limit ...
 # maximum 100" (their request models); a version range defaults to MinVersion 0, MaxVersion 30.
@@ -104,21 +132,33 @@ class TencentAdapter(ImageAdapter):
     }
     has_credential_chain = True
     # STS AssumeRole (https://www.tencentcloud.com/document/api/1150/49354); variables as the Terraform provider's.
-    assume_role_options = {"role_arn": {"type": "str"}, "session_name": {"type": "str"}, "duration": {"type": "int"},
-                           "external_id": {"type": "str"}, "policy": {"type": "str"}}
-    assume_role_env = {"role_arn": ["TENCENTCLOUD_ASSUME_ROLE_ARN"],
-                       "session_name": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"],
-                       "duration": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"]}
+    assume_role_options = {
+        "role_arn": {"type": "str"},
+        "session_name": {"type": "str"},
+        "duration": {"type": "int"},
+        "external_id": {"type": "str"},
+        "policy": {"type": "str"},
+    }
+    assume_role_env = {
+        "role_arn": ["TENCENTCLOUD_ASSUME_ROLE_ARN"],
+        "session_name": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"],
+        "duration": ["TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"],
+    }
     assume_role_required = ("role_arn",)
     # RoleArn: qcs::cam::uin/ACCOUNT:roleName/NAME (or :role/ID), per the AssumeRole page.
     role_arn_prefix = "qcs::cam::uin/"
     duration_range = (1, 43200)
     service_endpoint_names = ("sts", "as", "cbs")
-    default_service_endpoints = {"sts": "sts.tencentcloudapi.com", "as": "as.tencentcloudapi.com",
-                                 "cbs": "cbs.tencentcloudapi.com"}
+    default_service_endpoints = {
+        "sts": "sts.tencentcloudapi.com",
+        "as": "as.tencentcloudapi.com",
+        "cbs": "cbs.tencentcloudapi.com",
+    }
     # Options of tencent_image only.
-    delete_options = {"delete_snapshots": {"type": "bool", "default": False},
-                      "batch_size": {"type": "int", "default": 50}}
+    delete_options = {
+        "delete_snapshots": {"type": "bool", "default": False},
+        "batch_size": {"type": "int", "default": 50},
+    }
     # CBS DescribeSnapshotsRequest.Limit: at most 100. DeleteSnapshotsRequest.SnapshotIds is a list whose size no
     # document limits: 100 per call, halved on InvalidParameterValue.LimitExceeded (snapshots.py).
     snapshot_option = "delete_snapshots"
@@ -141,8 +181,9 @@ class TencentAdapter(ImageAdapter):
         else:
             certification = s.get("ca_path") or None
         # protocol must be given to the constructor: setting .protocol later still sends https.
-        profile = HttpProfile(protocol=scheme, endpoint=host, reqTimeout=s.get("timeout") or 30,
-                              certification=certification)
+        profile = HttpProfile(
+            protocol=scheme, endpoint=host, reqTimeout=s.get("timeout") or 30, certification=certification
+        )
         return ClientProfile(httpProfile=profile, language="en-US")
 
     def make_credentials(self):
@@ -162,8 +203,13 @@ class TencentAdapter(ImageAdapter):
         try:
             return credential.DefaultCredentialProvider().get_credentials()
         except Exception:  # the SDK names each provider's internals; we say what to set instead
-            raise CloudError(AUTH_FAILED, self.no_credentials_message(
-                "the SDK's chain (~/.tencentcloud/credentials, a CVM role, a TKE OIDC role)"), code="NoCredentials")
+            raise CloudError(
+                AUTH_FAILED,
+                self.no_credentials_message(
+                    "the SDK's chain (~/.tencentcloud/credentials, a CVM role, a TKE OIDC role)"
+                ),
+                code="NoCredentials",
+            )
 
     def _assumed(self, base):
         role = self.settings.get("assume_role")
@@ -174,6 +220,7 @@ class TencentAdapter(ImageAdapter):
 
     def translate(self, exc, action, image_id=None):
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
         if not isinstance(exc, TencentCloudSDKException):
             if isinstance(exc, (IOError, OSError, ValueError)):
                 return self.network_error(exc, action, image_id)
@@ -198,14 +245,20 @@ class TencentAdapter(ImageAdapter):
         clients = self._local.__dict__.setdefault("services", {})
         if service not in clients:
             scheme, host = self.settings["service_endpoints"][service]
-            clients[service] = CommonClient(service, SERVICE_VERSIONS[service], self.credentials(), self.settings["region"],
-                                            profile=self.client_profile(scheme, host))
+            clients[service] = CommonClient(
+                service,
+                SERVICE_VERSIONS[service],
+                self.credentials(),
+                self.settings["region"],
+                profile=self.client_profile(scheme, host),
+            )
         return clients[service]
 
     def _call(self, action, params, image_id=None, mutating=False, deletes=False, service=None):
         """Send ``action``; check the answer ourselves: the SDK takes an error with an unexpected
         Content-Type as success (its abstract client), and we must never report a delete that did not happen.
         ``service``: another service to send to (``as``, ``cbs``; default CVM)."""
+
         def send(client):
             if service:
                 client = self.service_client(service)
@@ -216,11 +269,13 @@ class TencentAdapter(ImageAdapter):
             if "Error" in response:
                 error = response["Error"] or {}
                 code = error.get("Code") or "Unknown"
-                raise self.cloud_error(code, error.get("Message") or code, request_id=response.get("RequestId"),
-                                       image_id=image_id)
+                raise self.cloud_error(
+                    code, error.get("Message") or code, request_id=response.get("RequestId"), image_id=image_id
+                )
             if not response.get("RequestId"):
                 raise CloudError(UNKNOWN, "%s: answer without RequestId" % action, code="BadResponse")
             return response
+
         return self.invoke(action, send, image_id=image_id, mutating=mutating, deletes=deletes)
 
     # -- reads -----------------------------------------------------------------------------
@@ -243,7 +298,7 @@ class TencentAdapter(ImageAdapter):
     def find_by_names(self, names):
         found = []
         for start in range(0, len(names), NAME_FILTER_VALUES):
-            batch = names[start:start + NAME_FILTER_VALUES]
+            batch = names[start : start + NAME_FILTER_VALUES]
             filters = [{"Name": "image-name", "Values": batch}, {"Name": "image-type", "Values": ["PRIVATE_IMAGE"]}]
             found.extend(i for i in self._describe_pages(filters) if i["name"] in batch)
         return found
@@ -252,12 +307,13 @@ class TencentAdapter(ImageAdapter):
         if image_ids:
             return self.describe_all(image_ids)
         filters = []
-        types = {"private": ["PRIVATE_IMAGE"], "shared": ["SHARED_IMAGE"], "public": ["PUBLIC_IMAGE"],
-                 "all": None}[image_type]
+        types = {"private": ["PRIVATE_IMAGE"], "shared": ["SHARED_IMAGE"], "public": ["PUBLIC_IMAGE"], "all": None}[
+            image_type
+        ]
         if types:
             filters.append({"Name": "image-type", "Values": types})
         # Tags beyond the 10-filter limit (one is kept for the names) are matched by the caller (the info module).
-        for key, value in sorted((tags or {}).items())[:MAX_FILTERS - 1 - len(filters)]:
+        for key, value in sorted((tags or {}).items())[: MAX_FILTERS - 1 - len(filters)]:
             filters.append({"Name": "tag:%s" % key, "Values": [value]})
         try:
             return self._list_filtered(filters, names)
@@ -272,7 +328,7 @@ class TencentAdapter(ImageAdapter):
         if names:
             images = []
             for start in range(0, len(names), NAME_FILTER_VALUES):
-                batch = names[start:start + NAME_FILTER_VALUES]
+                batch = names[start : start + NAME_FILTER_VALUES]
                 page_filters = filters + [{"Name": "image-name", "Values": batch}]
                 images.extend(i for i in self._describe_pages(page_filters) if i["name"] in batch)
             return images
@@ -281,52 +337,83 @@ class TencentAdapter(ImageAdapter):
     # -- references ----------------------------------------------------------------------------
     def _pages(self, action, params, key, service=None):
         """Every item of an Offset/Limit listing."""
+
         def fetch(seen, dummy_index):
             response = self._call(action, dict(params, Offset=seen, Limit=REFERENCE_PAGE), service=service)
             return response.get(key) or [], response.get("TotalCount")
+
         return pages(fetch)
 
     def reference_reads(self):
-        return [Read("cvm:DescribeLaunchTemplates", self._launch_templates),
-                Read("as:DescribeLaunchConfigurations", self._launch_configurations)]
+        return [
+            Read("cvm:DescribeLaunchTemplates", self._launch_templates),
+            Read("as:DescribeLaunchConfigurations", self._launch_configurations),
+        ]
 
     def _launch_templates(self):
         templates = self._pages("DescribeLaunchTemplates", {}, "LaunchTemplateSet")
-        return [], [Read("cvm:DescribeLaunchTemplateVersions", lambda t=t: self._template_versions(t))
-                    for t in templates]
+        return [], [
+            Read("cvm:DescribeLaunchTemplateVersions", lambda t=t: self._template_versions(t)) for t in templates
+        ]
 
     def _template_versions(self, template):
         # Every version, not only the default: MaxVersion defaults to 30, so the range ends at LatestVersionNumber.
-        params = {"LaunchTemplateId": template.get("LaunchTemplateId"), "MinVersion": 0,
-                  "MaxVersion": max(int(template.get("LatestVersionNumber") or 0), 1)}
+        params = {
+            "LaunchTemplateId": template.get("LaunchTemplateId"),
+            "MinVersion": 0,
+            "MaxVersion": max(int(template.get("LatestVersionNumber") or 0), 1),
+        }
         return template_versions(
-            template, lambda: self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet"),
+            template,
+            lambda: self._pages("DescribeLaunchTemplateVersions", params, "LaunchTemplateVersionSet"),
             lambda v: (v.get("LaunchTemplateVersionData") or {}).get("ImageId"),
-            lambda v: v.get("LaunchTemplateVersion"), TEMPLATE_GONE)
+            lambda v: v.get("LaunchTemplateVersion"),
+            TEMPLATE_GONE,
+        )
 
     def _launch_configurations(self):
         configurations = self._pages("DescribeLaunchConfigurations", {}, "LaunchConfigurationSet", service="as")
-        return [reference(c.get("ImageId"), SCALING_CONFIGURATION, c.get("LaunchConfigurationId"),
-                          c.get("LaunchConfigurationName"),
-                          group=",".join(g.get("AutoScalingGroupId") for g in c.get("AutoScalingGroupAbstractSet") or [])
-                          or None) for c in configurations], []
+        return [
+            reference(
+                c.get("ImageId"),
+                SCALING_CONFIGURATION,
+                c.get("LaunchConfigurationId"),
+                c.get("LaunchConfigurationName"),
+                group=",".join(g.get("AutoScalingGroupId") for g in c.get("AutoScalingGroupAbstractSet") or []) or None,
+            )
+            for c in configurations
+        ], []
 
     # -- decisions and deletes ---------------------------------------------------------------
     def block_for(self, image, options):
         image_type = image.get("image_type")
         if image_type == "SHARED_IMAGE":
-            return (FORBIDDEN, image_type, "image %s is shared with this account by another account: "
-                    "only its owner can delete it" % image["id"])
+            return (
+                FORBIDDEN,
+                image_type,
+                "image %s is shared with this account by another account: only its owner can delete it" % image["id"],
+            )
         if image_type and image_type != "PRIVATE_IMAGE":
-            return (PUBLIC, image_type, "image %s is a %s, not a custom image of this account"
-                    % (image["id"], image_type.lower().replace("_", " ")))
+            return (
+                PUBLIC,
+                image_type,
+                "image %s is a %s, not a custom image of this account"
+                % (image["id"], image_type.lower().replace("_", " ")),
+            )
         state = image.get("native_state")
         if state in BUSY_STATES:
-            return (BUSY, state, "image %s (%s) is %s: wait for it to finish, then run again"
-                    % (image["id"], image.get("name"), BUSY_STATES[state]))
+            return (
+                BUSY,
+                state,
+                "image %s (%s) is %s: wait for it to finish, then run again"
+                % (image["id"], image.get("name"), BUSY_STATES[state]),
+            )
         if state == "USING":
-            return (IN_USE, state, "image %s (%s) is in use (state USING): wait until it is NORMAL"
-                    % (image["id"], image.get("name")))
+            return (
+                IN_USE,
+                state,
+                "image %s (%s) is in use (state USING): wait until it is NORMAL" % (image["id"], image.get("name")),
+            )
         return None
 
     def delete(self, ids, options, dry_run=False):
@@ -335,8 +422,7 @@ class TencentAdapter(ImageAdapter):
         params = {"ImageIds": list(ids), "DeleteBindedSnap": binded, "DryRun": bool(dry_run)}
         image_id = ids[0] if len(ids) == 1 else None
         try:
-            response = self._call("DeleteImages", params, image_id=image_id, mutating=True,
-                                  deletes=not dry_run)
+            response = self._call("DeleteImages", params, image_id=image_id, mutating=True, deletes=not dry_run)
             return response.get("RequestId") if response else None
         except CloudError as error:
             # Other Tencent APIs answer a passing DryRun with DryRunOperation; DeleteImages' docs show a plain success.
@@ -354,8 +440,10 @@ class TencentAdapter(ImageAdapter):
         """CBS Snapshot fields (tencentcloud-sdk-python-cbs models.py): Images, ShareReference, SnapshotState, IsLocked."""
         others = [i for i in snapshot["image_ids"] if i not in deleting]
         if others:
-            return "used by image(s) %s (DeleteSnapshots refuses a snapshot an image was made from): delete those first" % (
-                ", ".join(others))
+            return (
+                "used by image(s) %s (DeleteSnapshots refuses a snapshot an image was made from): delete those first"
+                % (", ".join(others))
+            )
         if snapshot["share_reference"]:
             return "shared with %s other account(s): cancel the sharing first" % snapshot["share_reference"]
         if snapshot["state"] != "NORMAL":
@@ -384,14 +472,16 @@ def normalize_snapshot(raw):
 def normalize(raw):
     """Tencent ImageSet entry -> the collection's image shape."""
     image = image_fields(raw, IMAGE_KEYS, STATES)
-    image.update({
-        "tags": dict((t.get("Key"), t.get("Value")) for t in raw.get("Tags") or []),
-        "snapshot_ids": [s.get("SnapshotId") for s in raw.get("SnapshotSet") or []],
-        "kind": KINDS.get(raw.get("ImageType"), "public"),
-        "image_type": raw.get("ImageType"),
-        "image_source": raw.get("ImageSource"),
-        "description": raw.get("ImageDescription"),
-    })
+    image.update(
+        {
+            "tags": dict((t.get("Key"), t.get("Value")) for t in raw.get("Tags") or []),
+            "snapshot_ids": [s.get("SnapshotId") for s in raw.get("SnapshotSet") or []],
+            "kind": KINDS.get(raw.get("ImageType"), "public"),
+            "image_type": raw.get("ImageType"),
+            "image_source": raw.get("ImageSource"),
+            "description": raw.get("ImageDescription"),
+        }
+    )
     return image
 
 
@@ -402,11 +492,16 @@ def read_tccli_profile(name):
         with open(path) as handle:
             keys = json.load(handle)
     except (IOError, OSError, ValueError) as exc:
-        raise CloudError(AUTH_FAILED, "profile %r: cannot read %s (%s): run tccli configure --profile %s, or set "
-                         "access_key and secret_key" % (name, path, type(exc).__name__, name), code="NoCredentials")
+        raise CloudError(
+            AUTH_FAILED,
+            "profile %r: cannot read %s (%s): run tccli configure --profile %s, or set "
+            "access_key and secret_key" % (name, path, type(exc).__name__, name),
+            code="NoCredentials",
+        )
     if not isinstance(keys, dict) or not keys.get("secretId") or not keys.get("secretKey"):
-        raise CloudError(AUTH_FAILED, "profile %r: %s holds no secretId and secretKey" % (name, path),
-                         code="NoCredentials")
+        raise CloudError(
+            AUTH_FAILED, "profile %r: %s holds no secretId and secretKey" % (name, path), code="NoCredentials"
+        )
     return keys
 
 
@@ -420,23 +515,41 @@ def assumed_role_credential(base, role, client_profile):
 
     class AssumedRoleCredential(STSAssumeRoleCredential):
         def get_sts_tmp_role_arn(self):
-            client = CommonClient(credential=base, region=self._region, version=self._version, service=self._service,
-                                  profile=client_profile)
-            params = {"RoleArn": self._role_arn, "RoleSessionName": self._role_session_name,
-                      "DurationSeconds": self._duration_seconds}
-            params.update(dict((name, role[key]) for key, name in (("external_id", "ExternalId"), ("policy", "Policy"))
-                               if role.get(key)))
+            client = CommonClient(
+                credential=base,
+                region=self._region,
+                version=self._version,
+                service=self._service,
+                profile=client_profile,
+            )
+            params = {
+                "RoleArn": self._role_arn,
+                "RoleSessionName": self._role_session_name,
+                "DurationSeconds": self._duration_seconds,
+            }
+            params.update(
+                dict(
+                    (name, role[key])
+                    for key, name in (("external_id", "ExternalId"), ("policy", "Policy"))
+                    if role.get(key)
+                )
+            )
             try:
                 answer = client.call_json("AssumeRole", params)["Response"]
             except TencentCloudSDKException as exc:
                 raise role_error(role["role_arn"], exc.code, exc.message, exc.requestId)
             keys = answer["Credentials"]
-            self._token, self._tmp_secret_id, self._tmp_secret_key = keys["Token"], keys["TmpSecretId"], keys["TmpSecretKey"]
+            self._token, self._tmp_secret_id, self._tmp_secret_key = (
+                keys["Token"],
+                keys["TmpSecretId"],
+                keys["TmpSecretKey"],
+            )
             # As the SDK's own: ask again once a tenth of the keys' life has passed.
             self._expired_time = answer["ExpiredTime"] - self._duration_seconds * 0.9
 
-    return AssumedRoleCredential(None, None, role["role_arn"], role.get("session_name") or DEFAULT_SESSION_NAME,
-                                 role.get("duration") or 7200)
+    return AssumedRoleCredential(
+        None, None, role["role_arn"], role.get("session_name") or DEFAULT_SESSION_NAME, role.get("duration") or 7200
+    )
 
 
 def role_error(role_arn, code, message, request_id):
@@ -444,5 +557,9 @@ def role_error(role_arn, code, message, request_id):
     category = classify(ERROR_CODES, code)
     if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
         category = AUTH_FAILED
-    return CloudError(category, "could not assume role %s with the base credentials: %s" % (role_arn, message),
-                      code=code, request_id=request_id)
+    return CloudError(
+        category,
+        "could not assume role %s with the base credentials: %s" % (role_arn, message),
+        code=code,
+        request_id=request_id,
+    )

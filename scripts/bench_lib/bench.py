@@ -33,20 +33,31 @@ def parse_options(argv):
     """The command line of scripts/bench (scale benchmark or quota sweep), checked."""
     parser = argparse.ArgumentParser(description="Scale benchmark of the image modules against the emulator.")
     parser.add_argument("--work", required=True, help="scratch directory (scripts/bench makes and removes it)")
-    parser.add_argument("--out", default=os.path.join(ROOT, "tests", "output", "bench"),
-                        help="where results.json, report.txt and the logs go (default tests/output/bench)")
+    parser.add_argument(
+        "--out",
+        default=os.path.join(ROOT, "tests", "output", "bench"),
+        help="where results.json, report.txt and the logs go (default tests/output/bench)",
+    )
     parser.add_argument("--images", type=int, default=200, help="images per cloud for the one-task delete (200)")
     parser.add_argument("--clouds", default=",".join(CLOUDS), help="comma-separated subset of " + ",".join(CLOUDS))
     parser.add_argument("--latency-ms", type=int, default=50, help="emulator latency added to every API call (50)")
-    parser.add_argument("--loop-images", type=int, help="images in the loop run (default --images; fewer: "
-                        "the loop's time and calls are scaled up to --images, and marked so)")
+    parser.add_argument(
+        "--loop-images",
+        type=int,
+        help="images in the loop run (default --images; fewer: "
+        "the loop's time and calls are scaled up to --images, and marked so)",
+    )
     parser.add_argument("--no-loop", action="store_true", help="skip the loop runs (the slowest part)")
     parser.add_argument("--single-repeats", type=int, default=5, help="ping / one-image delete pairs (5)")
     parser.add_argument("--no-phases", action="store_true", help="skip the phase timings outside Ansible")
     parser.add_argument("--no-startup", action="store_true", help="skip the startup checks")
     parser.add_argument("--timeout", type=int, default=1800, help="limit per ansible-playbook run, seconds (1800)")
-    parser.add_argument("--quota-sweep", action="store_true", help="only the quota sweep (scripts/bench_lib/quota.py): "
-                        "one task per cloud and quota, the achieved rate vs the quota, throttled answers")
+    parser.add_argument(
+        "--quota-sweep",
+        action="store_true",
+        help="only the quota sweep (scripts/bench_lib/quota.py): "
+        "one task per cloud and quota, the achieved rate vs the quota, throttled answers",
+    )
     parser.add_argument("--quotas", default="5,20,100", help="quotas of the sweep, calls per second (5,20,100)")
     args = parser.parse_args(argv)
     clouds = [c.strip() for c in args.clouds.split(",") if c.strip()]
@@ -69,11 +80,19 @@ def parse_options(argv):
 def run_config(args):
     """What a run records about itself (results.json "config")."""
     import ansible  # pylint: disable=import-outside-toplevel
-    return {"images": args.images, "clouds": args.clouds, "latency_ms": args.latency_ms,
-            "loop_images": None if args.no_loop else args.loop_images,
-            "single_repeats": args.single_repeats, "cpus": os.cpu_count(),
-            "ansible_core": ansible.__version__, "python": sys.version.split()[0],
-            "loadavg": loadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    return {
+        "images": args.images,
+        "clouds": args.clouds,
+        "latency_ms": args.latency_ms,
+        "loop_images": None if args.no_loop else args.loop_images,
+        "single_repeats": args.single_repeats,
+        "cpus": os.cpu_count(),
+        "ansible_core": ansible.__version__,
+        "python": sys.version.split()[0],
+        "loadavg": loadavg(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def loadavg():
@@ -107,13 +126,16 @@ def scale_benchmark(runner, args, config):
     config.update(seconds=round(took, 1), loadavg_end=loadavg())
     measure.derive(results)
     publish(args.out, "", results, report.scale_report(results))
-    print("\n(results: %s, logs: %s; %.0f s in all)"
-          % (os.path.join(args.out, "results.json"), os.path.join(args.out, "logs"), took))
+    print(
+        "\n(results: %s, logs: %s; %.0f s in all)"
+        % (os.path.join(args.out, "results.json"), os.path.join(args.out, "logs"), took)
+    )
     return 0
 
 
 def quota_sweep(runner, args, config):
     """The quota sweep; OUT/quota-results.json and OUT/quota-report.txt; exit 1 when a run missed its target."""
+
     def progress(cloud, figures):
         log("  ".join(str(x) for x in report.quota_row(cloud, figures)))
 

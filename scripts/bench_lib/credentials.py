@@ -27,8 +27,11 @@ from report import CREDENTIALS_HEADER, credentials_row  # noqa: E402  pylint: di
 CLOUD_PREFIXES = ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_", "HW_", "TKE_")
 IMAGES = {"tencent": "img-bench0001", "aliyun": "m-bench0001", "huawei": "e0000000-0000-4000-8000-00000000b001"}
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
-FIRST_VARIABLE = {"tencent": "TENCENTCLOUD_SECRET_ID", "aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID",
-                  "huawei": "HUAWEICLOUD_SDK_AK"}
+FIRST_VARIABLE = {
+    "tencent": "TENCENTCLOUD_SECRET_ID",
+    "aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "huawei": "HUAWEICLOUD_SDK_AK",
+}
 
 
 def measure(cloud, repeats):
@@ -36,11 +39,18 @@ def measure(cloud, repeats):
     times, result = [], None
     for dummy in range(repeats):
         start = time.monotonic()
-        result = run_module(cloud, {"state": "absent", "region": REGIONS[cloud], "image_ids": [IMAGES[cloud]],
-                                    "endpoint": "127.0.0.1:9"}).result
+        result = run_module(
+            cloud,
+            {"state": "absent", "region": REGIONS[cloud], "image_ids": [IMAGES[cloud]], "endpoint": "127.0.0.1:9"},
+        ).result
         times.append(time.monotonic() - start)
-    return {"cloud": cloud, "median": statistics.median(times), "max": max(times),
-            "category": result["error"]["category"], "named": FIRST_VARIABLE[cloud] in result["msg"]}
+    return {
+        "cloud": cloud,
+        "median": statistics.median(times),
+        "max": max(times),
+        "category": result["error"]["category"],
+        "named": FIRST_VARIABLE[cloud] in result["msg"],
+    }
 
 
 def main():

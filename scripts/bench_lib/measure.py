@@ -19,14 +19,20 @@ import time
 
 from runner import HERE, MODULES, delete_task, emulator_connection, log, play  # pylint: disable=import-error
 
-ADAPTERS = {"tencent": ("tencent", "TencentAdapter"), "aliyun": ("aliyun", "AliyunAdapter"),
-            "huawei": ("huawei", "HuaweiAdapter")}
+ADAPTERS = {
+    "tencent": ("tencent", "TencentAdapter"),
+    "aliyun": ("aliyun", "AliyunAdapter"),
+    "huawei": ("huawei", "HuaweiAdapter"),
+}
 # Journal action names: reads, and the rate-limited delete API (real deletes and DryRuns).
 READS = {"tencent": ("DescribeImages",), "aliyun": ("DescribeImages",), "huawei": ("ShowImage", "ListImages")}
 DELETE_ACTION = {"tencent": "DeleteImages", "aliyun": "DeleteImage", "huawei": "DeleteImage"}
 SDK_PACKAGES = {"tencent": "tencentcloud", "aliyun": "alibabacloud_", "huawei": "huaweicloudsdk"}
-SDK_CLIENTS = {"tencent": "tencentcloud.cvm.v20170312.cvm_client", "aliyun": "alibabacloud_tea_openapi.client",
-               "huawei": "huaweicloudsdkims.v2"}
+SDK_CLIENTS = {
+    "tencent": "tencentcloud.cvm.v20170312.cvm_client",
+    "aliyun": "alibabacloud_tea_openapi.client",
+    "huawei": "huaweicloudsdkims.v2",
+}
 SAMPLE_IDS = {"tencent": "img-emu99999", "aliyun": "m-emu9999", "huawei": "e0000000-0000-4000-8000-0000000009ff"}
 DESCRIBE_BATCH = 100
 
@@ -84,12 +90,18 @@ def analyse(cloud, calls, deleted):
     polls = poll_groups(cloud, waits)
     errors = api_errors(calls)
     return {
-        "calls": len(calls), "describes": len(reads), "preflight_describes": len(reads) - len(waits),
-        "wait_describes": len(waits), "polls": len(polls),
+        "calls": len(calls),
+        "describes": len(reads),
+        "preflight_describes": len(reads) - len(waits),
+        "wait_describes": len(waits),
+        "polls": len(polls),
         "max_describes_per_poll": max((len(p) for p in polls), default=0),
-        "dry_runs": len(dry), "deletes": len(real), "governed": len(governed),
+        "dry_runs": len(dry),
+        "deletes": len(real),
+        "governed": len(governed),
         "other": len(calls) - len(reads) - len(governed),
-        "errors": len(errors), "error_codes": sorted(set(c["code"] for c in errors)),
+        "errors": len(errors),
+        "error_codes": sorted(set(c["code"] for c in errors)),
         "deleted_images": deleted,
     }
 
@@ -107,23 +119,39 @@ def call_floor(cloud, n, polls, batch_size):
         dry = deletes = n
     else:
         dry, deletes = 0, n
-    return {"describes": describes, "dry_runs": dry, "deletes": deletes, "wait_describes": polls * describes,
-            "total": describes + dry + deletes + polls * describes}
+    return {
+        "describes": describes,
+        "dry_runs": dry,
+        "deletes": deletes,
+        "wait_describes": polls * describes,
+        "total": describes + dry + deletes + polls * describes,
+    }
 
 
 def adapter_classes(farm):
     """{cloud: its adapter class}, imported from the collection in FARM."""
     sys.path.insert(0, farm)
-    return dict((cloud, getattr(importlib.import_module(
-        "ansible_collections.multicloud.images.plugins.module_utils." + mod), cls))
-        for cloud, (mod, cls) in ADAPTERS.items())
+    return dict(
+        (
+            cloud,
+            getattr(importlib.import_module("ansible_collections.multicloud.images.plugins.module_utils." + mod), cls),
+        )
+        for cloud, (mod, cls) in ADAPTERS.items()
+    )
 
 
 def adapter_defaults(farm):
     """{cloud: its default rate limit and batch size}."""
-    return dict((cloud, {"rate_limit": adapter.default_rate_limit,
-                         "batch_size": (adapter.delete_options.get("batch_size") or {}).get("default", 1)})
-                for cloud, adapter in adapter_classes(farm).items())
+    return dict(
+        (
+            cloud,
+            {
+                "rate_limit": adapter.default_rate_limit,
+                "batch_size": (adapter.delete_options.get("batch_size") or {}).get("default", 1),
+            },
+        )
+        for cloud, adapter in adapter_classes(farm).items()
+    )
 
 
 # -- the scenarios ------------------------------------------------------------------------------
@@ -132,8 +160,9 @@ def one_task(runner, cloud, n, label, extra=None):
     ids = runner.next_ids(cloud, n, label)
     runner.control.clear_journal()
     task = delete_task(cloud, "delete %d images in one task" % n, "{{ bench_ids }}", extra)
-    data, rc = runner.playbook("%s-%s-%d" % (cloud, label, n), play(cloud, runner.ports, [task], label),
-                               {"bench_ids": ids})
+    data, rc = runner.playbook(
+        "%s-%s-%d" % (cloud, label, n), play(cloud, runner.ports, [task], label), {"bench_ids": ids}
+    )
     calls = runner.control.journal(cloud)
     left, deleting = runner.remaining(cloud, ids)
     seconds = runner.task_seconds(data, task["name"])
@@ -151,13 +180,18 @@ def bench_loop(runner, cloud, n):
     runner.control.clear_journal()
     task = delete_task(cloud, "delete one image per task, loop of %d" % n, ["{{ item }}"])
     task["loop"] = "{{ bench_ids }}"
-    data, rc = runner.playbook("%s-loop-%d" % (cloud, n), play(cloud, runner.ports, [task], "loop"),
-                               {"bench_ids": ids})
+    data, rc = runner.playbook("%s-loop-%d" % (cloud, n), play(cloud, runner.ports, [task], "loop"), {"bench_ids": ids})
     calls = runner.control.journal(cloud)
     left, deleting = runner.remaining(cloud, ids)
     seconds = runner.task_seconds(data, task["name"])
-    return {"seconds": seconds[0] if seconds else None, "rc": rc, "left": len(left), "deleting": len(deleting),
-            "images": n, "journal": analyse(cloud, calls, n)}
+    return {
+        "seconds": seconds[0] if seconds else None,
+        "rc": rc,
+        "left": len(left),
+        "deleting": len(deleting),
+        "images": n,
+        "journal": analyse(cloud, calls, n),
+    }
 
 
 def bench_single(runner, cloud, repeats):
@@ -174,13 +208,21 @@ def bench_single(runner, cloud, repeats):
 
     def median(prefix):
         values = [t["seconds"] for t in data["tasks"] if re.match(prefix + r" \d+$", t["name"]) and t["seconds"]]
-        return {"median": statistics.median(values) if values else None, "min": min(values) if values else None,
-                "max": max(values) if values else None, "n": len(values)}
+        return {
+            "median": statistics.median(values) if values else None,
+            "min": min(values) if values else None,
+            "max": max(values) if values else None,
+            "n": len(values),
+        }
 
-    return {"rc": rc, "ping": median("ping"), "delete": median("delete one image"),
-            "delete_nowait": median("delete one image, wait false"),
-            "calls": len(calls),
-            "left": len(runner.remaining(cloud, ids)[0])}
+    return {
+        "rc": rc,
+        "ping": median("ping"),
+        "delete": median("delete one image"),
+        "delete_nowait": median("delete one image, wait false"),
+        "calls": len(calls),
+        "left": len(runner.remaining(cloud, ids)[0]),
+    }
 
 
 def bench_phases(runner, cloud, n, wait=True):
@@ -191,9 +233,15 @@ def bench_phases(runner, cloud, n, wait=True):
     with open(args_file, "w", encoding="utf-8") as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": dict(conn, state="absent", image_ids=ids, wait=wait)}, handle)
     runner.control.clear_journal()
-    proc = subprocess.run([runner.python, os.path.join(HERE, "phases.py"), runner.farm, args_file, cloud],
-                          cwd=runner.work, env=runner.env(), capture_output=True, text=True,
-                          timeout=runner.args.timeout, check=False)
+    proc = subprocess.run(
+        [runner.python, os.path.join(HERE, "phases.py"), runner.farm, args_file, cloud],
+        cwd=runner.work,
+        env=runner.env(),
+        capture_output=True,
+        text=True,
+        timeout=runner.args.timeout,
+        check=False,
+    )
     try:
         out = json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -245,12 +293,21 @@ def run_module(runner, cloud, module_args, importtime=True):
 
 def import_seconds(runner, module, after="", repeats=3):
     """Seconds to import ``module`` in a fresh interpreter (median of ``repeats``), ``after`` imported first."""
-    code = ("import time\n%s\nstarted = time.perf_counter()\nimport %s\nprint(time.perf_counter() - started)"
-            % ("import " + after if after else "", module))
+    code = "import time\n%s\nstarted = time.perf_counter()\nimport %s\nprint(time.perf_counter() - started)" % (
+        "import " + after if after else "",
+        module,
+    )
     values = []
     for dummy in range(repeats):
-        proc = subprocess.run([runner.python, "-c", code], cwd=runner.work, env=runner.env(PYTHONPATH=runner.farm),
-                              capture_output=True, text=True, timeout=120, check=False)
+        proc = subprocess.run(
+            [runner.python, "-c", code],
+            cwd=runner.work,
+            env=runner.env(PYTHONPATH=runner.farm),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         try:
             values.append(float(proc.stdout.strip()))
         except ValueError:
@@ -273,21 +330,32 @@ def bench_startup(runner, clouds):
         for label, module_args in cases.items():
             module_args = dict((k, v) for k, v in module_args.items() if v is not None)
             seconds, result, sdks = run_module(runner, cloud, module_args)
-            bad[label] = {"seconds": round(seconds, 3), "failed": bool(result.get("failed")),
-                          "sdk_modules_imported": sdks, "msg": str(result.get("msg"))[:160]}
+            bad[label] = {
+                "seconds": round(seconds, 3),
+                "failed": bool(result.get("failed")),
+                "sdk_modules_imported": sdks,
+                "msg": str(result.get("msg"))[:160],
+            }
         good_args = dict(conn, state="absent", image_ids=[SAMPLE_IDS[cloud]])
         seconds, result, sdks = run_module(runner, cloud, good_args)
         times = [run_module(runner, cloud, good_args, importtime=False)[0] for dummy in range(3)]
         bad_times = [run_module(runner, cloud, cases["malformed id"], importtime=False)[0] for dummy in range(3)]
         out[cloud] = {
             "argument_errors": bad,
-            "valid_run": {"failed": bool(result.get("failed")), "already_absent": result.get("already_absent"),
-                          "sdk_modules_imported": sdks, "seconds_median": round(statistics.median(times), 3)},
+            "valid_run": {
+                "failed": bool(result.get("failed")),
+                "already_absent": result.get("already_absent"),
+                "sdk_modules_imported": sdks,
+                "seconds_median": round(statistics.median(times), 3),
+            },
             "argument_error_seconds_median": round(statistics.median(bad_times), 3),
             "import_seconds": {
-                "collection module + module_utils (no SDK)": import_seconds(runner, prefix + "modules." + MODULES[cloud]),
+                "collection module + module_utils (no SDK)": import_seconds(
+                    runner, prefix + "modules." + MODULES[cloud]
+                ),
                 "SDK client %s (after ansible basic)" % SDK_CLIENTS[cloud]: import_seconds(
-                    runner, SDK_CLIENTS[cloud], after="ansible.module_utils.basic"),
+                    runner, SDK_CLIENTS[cloud], after="ansible.module_utils.basic"
+                ),
             },
         }
     return out
@@ -304,8 +372,11 @@ def measure_cloud(runner, options, cloud, defaults):
     figures["single"] = bench_single(runner, cloud, options.single_repeats)
     if not options.no_phases:
         log("%s: phase timings outside Ansible (1 image with and without wait, %d images)" % (cloud, options.images))
-        figures["phases"] = [bench_phases(runner, cloud, 1), bench_phases(runner, cloud, 1, wait=False),
-                             bench_phases(runner, cloud, options.images)]
+        figures["phases"] = [
+            bench_phases(runner, cloud, 1),
+            bench_phases(runner, cloud, 1, wait=False),
+            bench_phases(runner, cloud, options.images),
+        ]
     if options.loop_images:
         log("%s: loop of %d single-id tasks (the slow part)" % (cloud, options.loop_images))
         figures["loop"] = bench_loop(runner, cloud, options.loop_images)

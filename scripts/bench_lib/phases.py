@@ -40,6 +40,7 @@ class Timers:
                 return original(*args, **kwargs)
             finally:
                 self.add(name, time.perf_counter() - start)
+
         setattr(owner, attr, timed)
 
 
@@ -50,6 +51,7 @@ def main():
     start = time.perf_counter()
     prefix = "ansible_collections.multicloud.images.plugins."
     import importlib  # pylint: disable=import-outside-toplevel
+
     base = importlib.import_module(prefix + "module_utils.base")
     deletion = importlib.import_module(prefix + "module_utils.deletion")
     retry = importlib.import_module(prefix + "module_utils.retry")
@@ -68,13 +70,16 @@ def main():
 
     class SleepProxy:  # the wait loop's sleeps (ImageDeletion takes time.sleep as its default argument)
         pass
+
     defaults = list(deletion.ImageDeletion.__init__.__defaults__)
     for i, value in enumerate(defaults):
         if value is real_sleep:
+
             def sleep(seconds):
                 began = time.perf_counter()
                 real_sleep(seconds)
                 timers.add("wait-loop sleeps", time.perf_counter() - began)
+
             defaults[i] = sleep
     deletion.ImageDeletion.__init__.__defaults__ = tuple(defaults)
 
@@ -92,13 +97,20 @@ def main():
         result = json.loads(output.strip().splitlines()[-1])
     except (ValueError, IndexError):
         result = {"unparsed": output[-300:]}
-    print(json.dumps({
-        "module_run_seconds": round(total, 3),
-        "process_seconds_so_far": round(time.perf_counter() - T0, 3),
-        "failed": bool(result.get("failed")), "deleted": len(result.get("deleted") or []),
-        "msg": result.get("msg"),
-        "timers": dict((k, {"seconds": round(v, 3), "count": timers.counts[k]}) for k, v in sorted(timers.sums.items())),
-    }))
+    print(
+        json.dumps(
+            {
+                "module_run_seconds": round(total, 3),
+                "process_seconds_so_far": round(time.perf_counter() - T0, 3),
+                "failed": bool(result.get("failed")),
+                "deleted": len(result.get("deleted") or []),
+                "msg": result.get("msg"),
+                "timers": dict(
+                    (k, {"seconds": round(v, 3), "count": timers.counts[k]}) for k, v in sorted(timers.sums.items())
+                ),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -30,11 +30,19 @@ def measure(cloud, calls, quota, ceiling):
     rate = (len(passed) - 1) / span if span > 0 else None
     target = min(quota, ceiling) if ceiling else quota
     first = min(c["at"] for c in on_action) if on_action else 0.0
-    return {"quota": quota, "ceiling": ceiling, "target_rate": target, "calls": len(on_action),
-            "throttled_at": [round(c["at"] - first, 2) for c in refused],
-            "dry_runs": len([c for c in on_action if c.get("dry_run")]), "throttled": len(refused),
-            "throttled_share": len(refused) / float(len(on_action)) if on_action else None,
-            "rate": rate, "share": rate / target if rate else None, "span_seconds": span}
+    return {
+        "quota": quota,
+        "ceiling": ceiling,
+        "target_rate": target,
+        "calls": len(on_action),
+        "throttled_at": [round(c["at"] - first, 2) for c in refused],
+        "dry_runs": len([c for c in on_action if c.get("dry_run")]),
+        "throttled": len(refused),
+        "throttled_share": len(refused) / float(len(on_action)) if on_action else None,
+        "rate": rate,
+        "share": rate / target if rate else None,
+        "span_seconds": span,
+    }
 
 
 def sweep(runner, clouds, images, quotas, progress):

@@ -29,17 +29,26 @@ from runner import REFERENCE_SERVICES  # noqa: E402  pylint: disable=wrong-impor
 
 CLOUDS = ("tencent", "aliyun", "huawei")
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
-KEYS = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"), "huawei": ("ak", "sk")}
-READS = {"tencent": ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeLaunchConfigurations"),
-         "aliyun": ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeScalingConfigurations"),
-         "huawei": ("ListScalingConfigs", "ListServersDetails")}
+KEYS = {
+    "tencent": ("secret_id", "secret_key"),
+    "aliyun": ("access_key_id", "access_key_secret"),
+    "huawei": ("ak", "sk"),
+}
+READS = {
+    "tencent": ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeLaunchConfigurations"),
+    "aliyun": ("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeScalingConfigurations"),
+    "huawei": ("ListScalingConfigs", "ListServersDetails"),
+}
 VERSIONS = 3
 MAX_IMAGES = 1000
 
 
 def image_id(cloud, n):
-    return {"tencent": "img-refb%05d" % n, "aliyun": "m-refb%05d" % n,
-            "huawei": "b%07d-0000-4000-8000-000000000000" % n}[cloud]
+    return {
+        "tencent": "img-refb%05d" % n,
+        "aliyun": "m-refb%05d" % n,
+        "huawei": "b%07d-0000-4000-8000-000000000000" % n,
+    }[cloud]
 
 
 def uuid_like(prefix, n):
@@ -49,26 +58,44 @@ def uuid_like(prefix, n):
 def references(cloud, images, templates, configurations):
     """Templates (VERSIONS versions, the last naming an image), configurations and, on Huawei, servers; one in
     five of each names a candidate image, the others an image outside the task."""
+
     def named(n):
         return image_id(cloud, n % images) if n % 5 == 0 else image_id(cloud, MAX_IMAGES + n)
+
     out = []
     if cloud == "huawei":
         out += [{"kind": "server", "id": uuid_like("5", n), "image_id": named(n)} for n in range(templates)]
     else:
-        out += [{"kind": "launch_template", "id": "lt-refb%05d" % n,
-                 "versions": [{"image_id": image_id(cloud, MAX_IMAGES + n)}] * (VERSIONS - 1) + [{"image_id": named(n)}]}
-                for n in range(templates)]
-    out += [{"kind": "scaling_configuration", "id": uuid_like("c", n) if cloud == "huawei" else "asc-refb%05d" % n,
-             "image_id": named(n + 1), "group": uuid_like("a", n) if cloud == "huawei" else "asg-refb%05d" % n}
-            for n in range(configurations)]
+        out += [
+            {
+                "kind": "launch_template",
+                "id": "lt-refb%05d" % n,
+                "versions": [{"image_id": image_id(cloud, MAX_IMAGES + n)}] * (VERSIONS - 1) + [{"image_id": named(n)}],
+            }
+            for n in range(templates)
+        ]
+    out += [
+        {
+            "kind": "scaling_configuration",
+            "id": uuid_like("c", n) if cloud == "huawei" else "asc-refb%05d" % n,
+            "image_id": named(n + 1),
+            "group": uuid_like("a", n) if cloud == "huawei" else "asg-refb%05d" % n,
+        }
+        for n in range(configurations)
+    ]
     return out
 
 
 def connection(emulator, cloud):
     names = KEYS[cloud]
     url = emulator.url(cloud)
-    args = {"region": REGIONS[cloud], "endpoint": url, "access_key": emulator.keys[cloud][names[0]],
-            "secret_key": emulator.keys[cloud][names[1]], "service_endpoints": dict((s, url) for s in REFERENCE_SERVICES[cloud])}
+    args = {
+        "region": REGIONS[cloud],
+        "endpoint": url,
+        "access_key": emulator.keys[cloud][names[0]],
+        "secret_key": emulator.keys[cloud][names[1]],
+        "service_endpoints": dict((s, url) for s in REFERENCE_SERVICES[cloud]),
+    }
     if cloud == "huawei":
         args["project_id"] = emulator.keys["huawei"]["projects"][REGIONS["huawei"]]
     return args
@@ -79,10 +106,18 @@ def measure(emulator, cloud, images, options):
     control = emulator.control
     control.reset()
     ids = [image_id(cloud, n) for n in range(images)]
-    seeded = [{"id": i, "name": "refb-%05d" % n, "region": REGIONS[cloud], "account": emulator.keys["account"],
-               "created_at": "2026-02-01T00:00:00Z"} for n, i in enumerate(ids)]
+    seeded = [
+        {
+            "id": i,
+            "name": "refb-%05d" % n,
+            "region": REGIONS[cloud],
+            "account": emulator.keys["account"],
+            "created_at": "2026-02-01T00:00:00Z",
+        }
+        for n, i in enumerate(ids)
+    ]
     for start in range(0, len(seeded), 500):
-        control.add_images(cloud, seeded[start:start + 500])
+        control.add_images(cloud, seeded[start : start + 500])
     control.add_references(cloud, references(cloud, images, options.templates, options.configurations))
     control.clear_journal()
     start = time.monotonic()
@@ -90,8 +125,13 @@ def measure(emulator, cloud, images, options):
     seconds = time.monotonic() - start
     journal = control.journal(cloud=cloud)
     reads = dict((action, len([c for c in journal if c["action"] == action])) for action in READS[cloud])
-    return {"cloud": cloud, "images": images, "reads": reads, "blocked": len(result.get("blocked") or []),
-            "seconds": seconds}
+    return {
+        "cloud": cloud,
+        "images": images,
+        "reads": reads,
+        "blocked": len(result.get("blocked") or []),
+        "seconds": seconds,
+    }
 
 
 def main():
@@ -102,8 +142,11 @@ def main():
     parser.add_argument("--clouds", default=",".join(CLOUDS))
     options = parser.parse_args()
     counts = [int(n) for n in options.images.split(",")]
-    if any(not 1 <= n <= MAX_IMAGES for n in counts) or not 0 <= options.templates <= 500 \
-            or not 0 <= options.configurations <= 500:
+    if (
+        any(not 1 <= n <= MAX_IMAGES for n in counts)
+        or not 0 <= options.templates <= 500
+        or not 0 <= options.configurations <= 500
+    ):
         parser.error("--images 1-%d each, --templates and --configurations 0-500" % MAX_IMAGES)
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         os.environ.pop(name, None)

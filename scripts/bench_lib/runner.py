@@ -20,8 +20,12 @@ MODULES = {"tencent": "tencent_image", "aliyun": "aliyun_image", "huawei": "huaw
 CONNECTION = {
     "tencent": {"region": "ap-guangzhou", "access_key": "emu-tencent-id-1", "secret_key": "emu-tencent-key-1"},
     "aliyun": {"region": "cn-hangzhou", "access_key": "emu-aliyun-id-1", "secret_key": "emu-aliyun-secret-1"},
-    "huawei": {"region": "cn-north-4", "access_key": "emu-huawei-ak-1", "secret_key": "emu-huawei-sk-1",
-               "project_id": "0a1b2c3d4e5f40718293a4b5c6d7e8f1"},
+    "huawei": {
+        "region": "cn-north-4",
+        "access_key": "emu-huawei-ak-1",
+        "secret_key": "emu-huawei-sk-1",
+        "project_id": "0a1b2c3d4e5f40718293a4b5c6d7e8f1",
+    },
 }
 
 
@@ -38,15 +42,23 @@ def make_ids(cloud, run, count):
         return ["img-b%03dr%05d" % (run, i) for i in range(count)]
     if cloud == "aliyun":
         return ["m-b%03dr%05d" % (run, i) for i in range(count)]
-    return ["%08x-0000-4000-8000-%012x" % (0xb0000000 + run, i) for i in range(count)]
+    return ["%08x-0000-4000-8000-%012x" % (0xB0000000 + run, i) for i in range(count)]
 
 
 def seed_images(control, cloud, ids, tag):
     region = CONNECTION[cloud]["region"]
-    images = [{"id": image_id, "name": "bench-%s-%05d" % (tag, n), "region": region, "account": "100000000001",
-               "created_at": "2026-02-01T00:00:00Z"} for n, image_id in enumerate(ids)]
+    images = [
+        {
+            "id": image_id,
+            "name": "bench-%s-%05d" % (tag, n),
+            "region": region,
+            "account": "100000000001",
+            "created_at": "2026-02-01T00:00:00Z",
+        }
+        for n, image_id in enumerate(ids)
+    ]
     for start in range(0, len(images), 500):
-        control.add_images(cloud, images[start:start + 500])
+        control.add_images(cloud, images[start : start + 500])
 
 
 # -- playbooks -------------------------------------------------------------------------------
@@ -68,8 +80,16 @@ def module_defaults(cloud, ports):
 
 
 def play(cloud, ports, tasks, name):
-    return [{"name": name, "hosts": "localhost", "connection": "local", "gather_facts": False,
-             "module_defaults": module_defaults(cloud, ports), "tasks": tasks}]
+    return [
+        {
+            "name": name,
+            "hosts": "localhost",
+            "connection": "local",
+            "gather_facts": False,
+            "module_defaults": module_defaults(cloud, ports),
+            "tasks": tasks,
+        }
+    ]
 
 
 def delete_task(cloud, name, ids_expr, extra=None):
@@ -112,33 +132,47 @@ class Runner:
         env = dict(os.environ)
         for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
             env.pop(name, None)
-        env.update({
-            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-            "ANSIBLE_COLLECTIONS_PATH": self.farm,
-            "ANSIBLE_PYTHON_INTERPRETER": self.python,
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
-            "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
-            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_RETRY_FILES_ENABLED": "false",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.work, "ansible-local"),
-            "ANSIBLE_REMOTE_TEMP": os.path.join(self.work, "ansible-remote"),
-        })
+        env.update(
+            {
+                "NO_PROXY": "127.0.0.1,localhost",
+                "no_proxy": "127.0.0.1,localhost",
+                "ANSIBLE_COLLECTIONS_PATH": self.farm,
+                "ANSIBLE_PYTHON_INTERPRETER": self.python,
+                "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+                "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_FORCE_COLOR": "0",
+                "ANSIBLE_LOCALHOST_WARNING": "false",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+                "ANSIBLE_RETRY_FILES_ENABLED": "false",
+                "ANSIBLE_LOCAL_TEMP": os.path.join(self.work, "ansible-local"),
+                "ANSIBLE_REMOTE_TEMP": os.path.join(self.work, "ansible-remote"),
+            }
+        )
         env.update(extra)
         return env
 
     def start_emulator(self):
         ports_file = os.path.join(self.work, "ports.json")
-        cmd = [self.python, os.path.join(ROOT, "tests", "emulator", "run.py"), "--background",
-               "--ports-file", ports_file, "--latency-ms", str(self.args.latency_ms)]
+        cmd = [
+            self.python,
+            os.path.join(ROOT, "tests", "emulator", "run.py"),
+            "--background",
+            "--ports-file",
+            ports_file,
+            "--latency-ms",
+            str(self.args.latency_ms),
+        ]
         subprocess.run(cmd, cwd=ROOT, env=self.env(), check=True, stdout=subprocess.DEVNULL, timeout=60)
         with open(ports_file, encoding="utf-8") as handle:
             self.ports = json.load(handle)
         self.pid = self.ports["pid"]
         self.control = ControlClient(self.ports["control"], timeout=60)
         self.control.health()
-        log("emulator pid %s, latency %d ms per call: %s" % (self.pid, self.args.latency_ms, json.dumps(
-            dict((k, v) for k, v in self.ports.items() if k != "pid"))))
+        log(
+            "emulator pid %s, latency %d ms per call: %s"
+            % (self.pid, self.args.latency_ms, json.dumps(dict((k, v) for k, v in self.ports.items() if k != "pid")))
+        )
 
     def stop_emulator(self):
         if self.control is None:
@@ -168,8 +202,15 @@ class Runner:
         started = time.time()
         with open(base + ".log", "w", encoding="utf-8") as output:
             try:
-                rc = subprocess.run(cmd, cwd=self.work, env=self.env(BENCH_TIMINGS_FILE=timings), stdout=output,
-                                    stderr=subprocess.STDOUT, timeout=self.args.timeout, check=False).returncode
+                rc = subprocess.run(
+                    cmd,
+                    cwd=self.work,
+                    env=self.env(BENCH_TIMINGS_FILE=timings),
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    timeout=self.args.timeout,
+                    check=False,
+                ).returncode
             except subprocess.TimeoutExpired:
                 rc = "timeout"
         wall = time.time() - started
@@ -197,6 +238,11 @@ class Runner:
         images = [i for i in self.control.images(cloud) if i["id"] in wanted]
         # Deletions still in progress: images the emulator still lists after their accepted delete (Huawei's
         # documented status "deleted" counts as gone).
-        return ([i["id"] for i in images if i.get("deleting_polls_left") is None],
-                [i["id"] for i in images if i.get("deleting_polls_left") is not None
-                 and (i.get("state") or i.get("status")) != "deleted"])
+        return (
+            [i["id"] for i in images if i.get("deleting_polls_left") is None],
+            [
+                i["id"]
+                for i in images
+                if i.get("deleting_polls_left") is not None and (i.get("state") or i.get("status")) != "deleted"
+            ],
+        )

@@ -37,17 +37,31 @@ MAX_IMAGES = 1000
 def images(cloud, count):
     """``count`` images of 3 snapshots each (ids unique per run)."""
     prefix, snap = ("img-bs", "snap-bs") if cloud == "tencent" else ("m-bs", "s-bs")
-    return [{"id": "%s%06d" % (prefix, n), "name": "bench-snap-%d" % n, "account": "100000000001",
-             "snapshot_ids": ["%s%d%05d" % (snap, disk, n) for disk in range(3)]} for n in range(count)]
+    return [
+        {
+            "id": "%s%06d" % (prefix, n),
+            "name": "bench-snap-%d" % n,
+            "account": "100000000001",
+            "snapshot_ids": ["%s%d%05d" % (snap, disk, n) for disk in range(3)],
+        }
+        for n in range(count)
+    ]
 
 
 def arguments(cloud, ports, keys, ids):
     """The module's arguments, every service it reads pointed at the emulator (snapshots, and the reference reads
     of protect_referenced)."""
     endpoint = "http://" + ports[cloud]
-    args = {"state": "absent", "region": REGIONS[cloud], "endpoint": endpoint, "image_ids": ids,
-            "delete_snapshots": True, "wait": False, "retries": 6,
-            "service_endpoints": dict((name, endpoint) for name in REFERENCE_SERVICES[cloud])}
+    args = {
+        "state": "absent",
+        "region": REGIONS[cloud],
+        "endpoint": endpoint,
+        "image_ids": ids,
+        "delete_snapshots": True,
+        "wait": False,
+        "retries": 6,
+        "service_endpoints": dict((name, endpoint) for name in REFERENCE_SERVICES[cloud]),
+    }
     if cloud == "tencent":
         args.update(access_key=keys["tencent"]["secret_id"], secret_key=keys["tencent"]["secret_key"])
         args["service_endpoints"]["cbs"] = endpoint
@@ -70,10 +84,18 @@ def bench(control, ports, keys, cloud, count, latency_ms):
     deletes = [c for c in journal if c["action"] in ("DeleteSnapshots", "DeleteSnapshot") and c["code"] is None]
     sizes = [len(c["params"].get("SnapshotIds") or [c["params"].get("SnapshotId")]) for c in deletes]
     left = len([s for s in control.snapshots(cloud) if s["id"].startswith(("snap-bs", "s-bs"))])
-    return {"cloud": cloud, "seconds": seconds, "failed": bool(result.get("failed")), "msg": result.get("msg"),
-            "images": len(result.get("deleted") or []), "snapshots_deleted": len(result.get("snapshots_deleted") or []),
-            "snapshots_kept": len(result.get("snapshots_kept") or []), "left": left, "calls": per_action,
-            "delete_sizes": sizes}
+    return {
+        "cloud": cloud,
+        "seconds": seconds,
+        "failed": bool(result.get("failed")),
+        "msg": result.get("msg"),
+        "images": len(result.get("deleted") or []),
+        "snapshots_deleted": len(result.get("snapshots_deleted") or []),
+        "snapshots_kept": len(result.get("snapshots_kept") or []),
+        "left": left,
+        "calls": per_action,
+        "delete_sizes": sizes,
+    }
 
 
 def main():
@@ -95,7 +117,9 @@ def main():
     try:
         keys = default_keys(load_file(DEFAULT_SEED_FILE))
         for cloud in clouds:
-            print(snapshots_report(bench(control, ports, keys, cloud, options.images, options.latency_ms), options.images))
+            print(
+                snapshots_report(bench(control, ports, keys, cloud, options.images, options.latency_ms), options.images)
+            )
     finally:
         stop(process, control)
 

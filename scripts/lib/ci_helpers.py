@@ -28,15 +28,40 @@ import xml.etree.ElementTree as ET
 
 # Paths that must never reach a collection tarball (fnmatch on each member path and on each of its parts).
 FORBIDDEN_PARTS = (
-    ".venv", ".venvs", "venv", "__pycache__", ".pytest_cache", ".hypothesis", ".cache", ".git", ".tox",
-    ".mypy_cache", ".ruff_cache", ".ansible", ".ci",
+    ".venv",
+    ".venvs",
+    "venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".cache",
+    ".git",
+    ".tox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".ansible",
+    ".ci",
 )
 FORBIDDEN_GLOBS = (
-    "*.pyc", "*.pyo", "*.tar.gz", "*.retry", "tests/output/*", "tests/integration/integration_config.yml",
-    "scripts/bench-output/*", "*.pip.log",
+    "*.pyc",
+    "*.pyo",
+    "*.tar.gz",
+    "*.retry",
+    "tests/output/*",
+    "tests/integration/integration_config.yml",
+    "scripts/bench-output/*",
+    "*.pip.log",
 )
-REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "requirements.txt", "bindep.txt",
-            "meta/execution-environment.yml", "changelogs/changelog.yaml")
+REQUIRED = (
+    "MANIFEST.json",
+    "FILES.json",
+    "README.md",
+    "meta/runtime.yml",
+    "requirements.txt",
+    "bindep.txt",
+    "meta/execution-environment.yml",
+    "changelogs/changelog.yaml",
+)
 
 
 def git_files(repo, untracked):
@@ -78,8 +103,11 @@ def farm(repo, dest, untracked=False):
     if not untracked:
         left = [path for path in git_files(repo, True) if path not in set(files)]
         if left:
-            print("farm: %d untracked file(s) left out (git add them, or MCI_UNTRACKED=1): %s"
-                  % (len(left), " ".join(left[:15]) + (" ..." if len(left) > 15 else "")), file=sys.stderr)
+            print(
+                "farm: %d untracked file(s) left out (git add them, or MCI_UNTRACKED=1): %s"
+                % (len(left), " ".join(left[:15]) + (" ..." if len(left) > 15 else "")),
+                file=sys.stderr,
+            )
     print("farm: %d files in %s" % (copied, dest), file=sys.stderr)
     return 0
 
@@ -114,8 +142,9 @@ def junit(paths):
 def forbidden(name):
     """True when a member path must never ship (a venv, a cache, test output...)."""
     parts = name.split("/")
-    return (any(fnmatch.fnmatch(part, pattern) for part in parts for pattern in FORBIDDEN_PARTS)
-            or any(fnmatch.fnmatch(name, pattern) for pattern in FORBIDDEN_GLOBS))
+    return any(fnmatch.fnmatch(part, pattern) for part in parts for pattern in FORBIDDEN_PARTS) or any(
+        fnmatch.fnmatch(name, pattern) for pattern in FORBIDDEN_GLOBS
+    )
 
 
 def shipped_sources(repo):
@@ -148,6 +177,7 @@ def tarball(path, repo):
 def bindep(path):
     """Parse a bindep file the way bindep does; fail on syntax errors."""
     from bindep.depends import Depends  # pylint: disable=import-error,import-outside-toplevel
+
     with open(path, encoding="utf-8") as handle:
         content = handle.read()
     try:
@@ -164,8 +194,11 @@ def bindep(path):
 def installed(root, ansible_doc):
     """Import every module_utils and module of the installed collection ROOT; ansible-doc each module."""
     failed = 0
-    modules = sorted(os.path.basename(path)[:-3] for path in glob.glob(os.path.join(root, "plugins", "modules", "*.py"))
-                     if not path.endswith("__init__.py"))
+    modules = sorted(
+        os.path.basename(path)[:-3]
+        for path in glob.glob(os.path.join(root, "plugins", "modules", "*.py"))
+        if not path.endswith("__init__.py")
+    )
     for kind in ("module_utils", "modules"):
         for path in sorted(glob.glob(os.path.join(root, "plugins", kind, "*.py"))):
             name = os.path.basename(path)[:-3]
@@ -194,6 +227,7 @@ def reap(since, mark, paths):
     """SIGTERM orphans started since SINCE (epoch s) whose environment holds MARK or command line one of PATHS."""
     import signal  # pylint: disable=import-outside-toplevel
     import time  # pylint: disable=import-outside-toplevel
+
     with open("/proc/stat", encoding="ascii") as handle:
         btime = next(int(line.split()[1]) for line in handle if line.startswith("btime "))
     ticks = os.sysconf("SC_CLK_TCK")
@@ -246,8 +280,10 @@ def complexity(worst, dirs):
             checked += 1
             if cc_rank(block.complexity) > worst:
                 offenders += 1
-                print("%s:%d %s - rank %s (%d)" % (path, block.lineno, block.fullname, cc_rank(block.complexity),
-                                                   block.complexity))
+                print(
+                    "%s:%d %s - rank %s (%d)"
+                    % (path, block.lineno, block.fullname, cc_rank(block.complexity), block.complexity)
+                )
     print("%d functions checked, %d above rank %s" % (checked, offenders, worst))
     return 1 if offenders else 0
 

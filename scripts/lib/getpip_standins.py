@@ -19,7 +19,9 @@ import sys
 MARKER = "# multicloud.images get-pip stand-in"
 KNOWN = ("23.1.2", "24.2", "25.2")  # ansible-core 2.16, 2.19, 2.21 (read from their sources)
 
-STANDIN = MARKER + '''
+STANDIN = (
+    MARKER
+    + '''
 """Offline stand-in for get-pip.py (written by scripts/bootstrap): ensurepip, then pip install the arguments."""
 import subprocess
 import sys
@@ -28,17 +30,20 @@ ARGS = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-whee
 subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"], stdout=subprocess.DEVNULL)
 sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + ARGS))
 '''
+)
 
 
 def pip_versions(venv):
     """Return the pip versions the ansible-test in VENV bootstraps, read from its source."""
-    pattern = os.path.join(venv, "lib", "python*", "site-packages", "ansible_test", "_internal", "python_requirements.py")
+    pattern = os.path.join(
+        venv, "lib", "python*", "site-packages", "ansible_test", "_internal", "python_requirements.py"
+    )
     found = set()
     for path in glob.glob(pattern):
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
         start = source.find("def get_venv_packages")
-        body = source[start:source.find("\ndef ", start + 1)] if start >= 0 else ""
+        body = source[start : source.find("\ndef ", start + 1)] if start >= 0 else ""
         found.update(re.findall(r"""pip\s*=\s*['"]([0-9][0-9.]*)['"]""", body))
     return found
 
@@ -54,8 +59,11 @@ def main(venvs):
             if not wanted:
                 print("  get-pip: no pip version found in %s (ansible-test layout changed?)" % venv, file=sys.stderr)
             versions.update(wanted)
-            print("  get-pip: %s wants %s" % (os.path.basename(venv), ", ".join(
-                "get_pip_%s.py" % v.replace(".", "_") for v in sorted(wanted))), file=sys.stderr)
+            print(
+                "  get-pip: %s wants %s"
+                % (os.path.basename(venv), ", ".join("get_pip_%s.py" % v.replace(".", "_") for v in sorted(wanted))),
+                file=sys.stderr,
+            )
     for version in sorted(versions):
         path = os.path.join(cache, "get_pip_%s.py" % version.replace(".", "_"))
         if os.path.exists(path):

@@ -1,5 +1,6 @@
 """Alibaba Cloud ECS 2014-05-26 RPC (ACS3-HMAC-SHA256, parameters in the query): DescribeImages, DeleteImage,
 DescribeTasks."""
+
 import uuid
 from urllib.parse import parse_qsl
 
@@ -22,22 +23,34 @@ ALIASES = ("self", "system", "others", "marketplace")
 DEFAULT_ALIASES = ("system", "self", "others")
 USAGES = ("instance", "none")  # DescribeImagesRequest.usage
 AUTH_ERRORS = {
-    "malformed": ("IncompleteSignature", 400), "unknown_key": ("InvalidAccessKeyId.NotFound", 404),
-    "expired": ("InvalidTimeStamp.Expired", 400), "bad_date": ("InvalidTimeStamp.Format", 400),
-    "signature": ("SignatureDoesNotMatch", 400), "nonce": ("SignatureNonceUsed", 400),
-    "token_missing": ("InvalidSecurityToken.Malformed", 400), "token_invalid": ("InvalidSecurityToken.Malformed", 400),
+    "malformed": ("IncompleteSignature", 400),
+    "unknown_key": ("InvalidAccessKeyId.NotFound", 404),
+    "expired": ("InvalidTimeStamp.Expired", 400),
+    "bad_date": ("InvalidTimeStamp.Format", 400),
+    "signature": ("SignatureDoesNotMatch", 400),
+    "nonce": ("SignatureNonceUsed", 400),
+    "token_missing": ("InvalidSecurityToken.Malformed", 400),
+    "token_invalid": ("InvalidSecurityToken.Malformed", 400),
     "token_expired": ("InvalidSecurityToken.Expired", 400),
     "token_unexpected": ("InvalidSecurityToken.MismatchWithAccessKey", 400),
 }
 # Messages of the DeleteImage page (docs/emulator.md, Sources).
 BLOCKS = (
     ("public", "ImageIsPublic", "You can not delete public image, please modify it to private."),
-    ("shared", "ImageUseShared", "The specified image has been shared to others. You can use the "
-                                 "DescribeImageSharePermission API to query the users who have been shared."),
+    (
+        "shared",
+        "ImageUseShared",
+        "The specified image has been shared to others. You can use the "
+        "DescribeImageSharePermission API to query the users who have been shared.",
+    ),
     ("copying", "OperationDenied.ImageCopying", "The image is being copied. Please use the CancelCopyImage API."),
     ("importing", "ImageIsImporting", "The specified Image is importing."),
-    ("exporting", "ImageIsExporting", "The specified image is currently being exported. You can use the DescribeTasks "
-                                      "API to check the status of related tasks and cancel them if needed."),
+    (
+        "exporting",
+        "ImageIsExporting",
+        "The specified image is currently being exported. You can use the DescribeTasks "
+        "API to check the status of related tasks and cancel them if needed.",
+    ),
 )
 
 
@@ -78,8 +91,13 @@ class AliyunApi:
 
         try:
             # InvalidTimeStamp.Expired: the timestamp is more than 15 minutes off (Alibaba's client error codes).
-            verify_acs3(request, lambda key_id: app.state.find_key("aliyun", key_id),
-                        app.state.config["aliyun_max_skew_seconds"], app.nonces, on_key)
+            verify_acs3(
+                request,
+                lambda key_id: app.state.find_key("aliyun", key_id),
+                app.state.config["aliyun_max_skew_seconds"],
+                app.nonces,
+                on_key,
+            )
         except AuthFailure as failure:
             code, status = AUTH_ERRORS[failure.kind]
             raise ApiError(code, failure.message, status)
@@ -105,7 +123,7 @@ class AliyunApi:
         if len(call.image_ids) > 100:
             raise _invalid("ResourceIds holds %d values, more than 100." % len(call.image_ids))
         try:
-            page_number = as_int(params.get("PageNumber"), "PageNumber", 1, 1, 10 ** 9)
+            page_number = as_int(params.get("PageNumber"), "PageNumber", 1, 1, 10**9)
             page_size = as_int(params.get("PageSize"), "PageSize", 10, 1, 100)
         except ValueError as error:
             raise _invalid(str(error))
@@ -115,14 +133,32 @@ class AliyunApi:
                 continue
             for flag, task_action in (("importing", "ImportImage"), ("exporting", "ExportImage")):
                 if image[flag]:
-                    tasks.append({"TaskId": "t-" + image["id"][2:] + {"ImportImage": "i", "ExportImage": "e"}[task_action], "TaskAction": task_action,
-                                  "TaskStatus": "Processing", "ResourceId": image["id"], "SupportCancel": "true",
-                                  "CreationTime": image["created_at"].replace(":00Z", "Z"), "FinishedTime": ""})
-        tasks = [t for t in tasks if (not action or t["TaskAction"] == action) and (not status or t["TaskStatus"] == status)
-                 and (not call.image_ids or t["ResourceId"] in call.image_ids)]
-        page = tasks[(page_number - 1) * page_size:page_number * page_size]
-        return {"TotalCount": len(tasks), "PageNumber": page_number, "PageSize": page_size, "RegionId": call.region,
-                "TaskSet": {"Task": page}}
+                    tasks.append(
+                        {
+                            "TaskId": "t-" + image["id"][2:] + {"ImportImage": "i", "ExportImage": "e"}[task_action],
+                            "TaskAction": task_action,
+                            "TaskStatus": "Processing",
+                            "ResourceId": image["id"],
+                            "SupportCancel": "true",
+                            "CreationTime": image["created_at"].replace(":00Z", "Z"),
+                            "FinishedTime": "",
+                        }
+                    )
+        tasks = [
+            t
+            for t in tasks
+            if (not action or t["TaskAction"] == action)
+            and (not status or t["TaskStatus"] == status)
+            and (not call.image_ids or t["ResourceId"] in call.image_ids)
+        ]
+        page = tasks[(page_number - 1) * page_size : page_number * page_size]
+        return {
+            "TotalCount": len(tasks),
+            "PageNumber": page_number,
+            "PageSize": page_size,
+            "RegionId": call.region,
+            "TaskSet": {"Task": page},
+        }
 
     # -- DescribeImages
 
@@ -131,15 +167,16 @@ class AliyunApi:
         if call.dry_run:
             raise ApiError("DryRunOperation", "Request validation has been passed with DryRun flag set.", 400)
         try:
-            page_number = as_int(params.get("PageNumber"), "PageNumber", 1, 1, 10 ** 9)
+            page_number = as_int(params.get("PageNumber"), "PageNumber", 1, 1, 10**9)
             page_size = as_int(params.get("PageSize"), "PageSize", 10, 1, 100)
         except ValueError as error:
             raise _invalid(str(error))
         statuses = self._statuses(params.get("Status"))
         alias = params.get("ImageOwnerAlias")
         if alias and alias not in ALIASES:
-            raise ApiError("InvalidImageOwnerAlias.ValueNotSupported",
-                           "The specified ImageOwnerAlias value is not supported.", 400)
+            raise ApiError(
+                "InvalidImageOwnerAlias.ValueNotSupported", "The specified ImageOwnerAlias value is not supported.", 400
+            )
         if params.get("Usage") and params["Usage"] not in USAGES:
             raise ApiError("InvalidUsage", "The specifed Usage is not valid", 404)
         images = state.visible("aliyun", call.account, call.region)
@@ -160,15 +197,21 @@ class AliyunApi:
                 raise _invalid(str(error))
             images = [image for image in images if image["public"] == public]
         for key, value in self._tags(params):
-            images = [image for image in images
-                      if key in image["tags"] and (value is None or image["tags"][key] == value)]
+            images = [
+                image for image in images if key in image["tags"] and (value is None or image["tags"][key] == value)
+            ]
         if statuses is not None:
             images = [image for image in images if image["status"] in statuses]
         images.sort(key=lambda image: (image["created_at"], image["id"]), reverse=True)
-        page = images[(page_number - 1) * page_size:page_number * page_size]
+        page = images[(page_number - 1) * page_size : page_number * page_size]
         state.seen(page)
-        return {"TotalCount": len(images), "PageNumber": page_number, "PageSize": page_size,
-                "RegionId": call.region, "Images": {"Image": [self._render(image) for image in page]}}
+        return {
+            "TotalCount": len(images),
+            "PageNumber": page_number,
+            "PageSize": page_size,
+            "RegionId": call.region,
+            "Images": {"Image": [self._render(image) for image in page]},
+        }
 
     @staticmethod
     def _statuses(value):
@@ -194,20 +237,45 @@ class AliyunApi:
     @staticmethod
     def _render(image):
         own = image["owner"] == "self"
-        mappings = [{"SnapshotId": sid, "Size": str(image["size_gb"]), "Device": "/dev/xvd" + "abcdefgh"[i % 8],
-                     "Type": "system" if i == 0 else "data", "Format": "", "Progress": "100%"}
-                    for i, sid in enumerate(image["snapshot_ids"])]
+        mappings = [
+            {
+                "SnapshotId": sid,
+                "Size": str(image["size_gb"]),
+                "Device": "/dev/xvd" + "abcdefgh"[i % 8],
+                "Type": "system" if i == 0 else "data",
+                "Format": "",
+                "Progress": "100%",
+            }
+            for i, sid in enumerate(image["snapshot_ids"])
+        ]
         return {
-            "ImageId": image["id"], "ImageName": image["name"], "Description": image["description"],
-            "Status": image["status"], "CreationTime": image["created_at"], "Size": image["size_gb"],
-            "OSName": image["os_name"], "OSNameEn": image["os_name"], "OSType": "linux",
-            "Platform": image["platform"], "Architecture": image["architecture"], "Usage": image["usage"],
-            "IsPublic": image["public"], "IsSelfShared": "True" if own and image["shared"] else "False",
-            "IsCopied": image["is_copied"], "IsSubscribed": False, "IsSupportCloudinit": True,
-            "IsSupportIoOptimized": True, "ImageOwnerAlias": image["owner_alias"],
+            "ImageId": image["id"],
+            "ImageName": image["name"],
+            "Description": image["description"],
+            "Status": image["status"],
+            "CreationTime": image["created_at"],
+            "Size": image["size_gb"],
+            "OSName": image["os_name"],
+            "OSNameEn": image["os_name"],
+            "OSType": "linux",
+            "Platform": image["platform"],
+            "Architecture": image["architecture"],
+            "Usage": image["usage"],
+            "IsPublic": image["public"],
+            "IsSelfShared": "True" if own and image["shared"] else "False",
+            "IsCopied": image["is_copied"],
+            "IsSubscribed": False,
+            "IsSupportCloudinit": True,
+            "IsSupportIoOptimized": True,
+            "ImageOwnerAlias": image["owner_alias"],
             "ImageOwnerId": int(image["account"]) if own and image["account"].isdigit() else 0,
-            "Progress": image["progress"], "ImageFamily": "", "ImageVersion": "", "ProductCode": "",
-            "ResourceGroupId": "", "BootMode": "BIOS", "LoginAsNonRootSupported": False,
+            "Progress": image["progress"],
+            "ImageFamily": "",
+            "ImageVersion": "",
+            "ProductCode": "",
+            "ResourceGroupId": "",
+            "BootMode": "BIOS",
+            "LoginAsNonRootSupported": False,
             "Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(image["tags"].items())]},
             "DiskDeviceMappings": {"DiskDeviceMapping": mappings},
         }
@@ -227,12 +295,20 @@ class AliyunApi:
         if image is not None and image["ram_denied"] and image["account"] == call.account:
             # The RAM resource of DeleteImage is the image (acs:ecs:{regionId}:{accountId}:image/{imageId}): a DryRun
             # checks exactly this (with the AccessKey and the parameters).
-            raise ApiError("Forbidden.RAM", "User not authorized to operate on the specified resource, or this API "
-                           "doesn't support RAM.", 403)
+            raise ApiError(
+                "Forbidden.RAM",
+                "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+                403,
+            )
         if call.dry_run and state.config["aliyun_dry_run"] == "documented":
             raise ApiError("DryRunOperation", "Request validation has been passed with DryRun flag set.", 400)
-        if (image is None or image["region"] != call.region or image["owner"] != "self"
-                or image["account"] != call.account or state.is_deleting(image)):
+        if (
+            image is None
+            or image["region"] != call.region
+            or image["owner"] != "self"
+            or image["account"] != call.account
+            or state.is_deleting(image)
+        ):
             # The docs say both "the request is ignored" and 404 InvalidImageId.NotFound: config picks one.
             if state.config["aliyun_missing_delete"] == "not_found":
                 raise ApiError("InvalidImageId.NotFound", "The specified ImageId does not exist.", 404)
@@ -255,9 +331,13 @@ class AliyunApi:
             # An earlier DeleteImage page lists 403 ImageIsCreating; the 2025 page does not.
             raise ApiError("ImageIsCreating", "The specified image is being created.", 403)
         if image["in_use"] and not force:
-            raise ApiError("ImageUsingByInstance", "The specified image has been used to create instances. "
-                           "You can use the DescribeInstances API to query these instances, or you can use "
-                           "the force parameter to proceed.", 403)
+            raise ApiError(
+                "ImageUsingByInstance",
+                "The specified image has been used to create instances. "
+                "You can use the DescribeInstances API to query these instances, or you can use "
+                "the force parameter to proceed.",
+                403,
+            )
 
     # -- wire format
 
@@ -265,19 +345,30 @@ class AliyunApi:
         return Response.json(status, dict(payload, RequestId=call.request_id), CONTENT_TYPE)
 
     def render_error(self, call, error):
-        body = {"Code": error.code, "Message": error.message, "RequestId": call.request_id,
-                "HostId": "ecs.aliyuncs.com",
-                "Recommend": "https://api.aliyun.com/troubleshoot?q=%s&product=Ecs" % error.code}
+        body = {
+            "Code": error.code,
+            "Message": error.message,
+            "RequestId": call.request_id,
+            "HostId": "ecs.aliyuncs.com",
+            "Recommend": "https://api.aliyun.com/troubleshoot?q=%s&product=Ecs" % error.code,
+        }
         return Response.json(error.status or 400, body, CONTENT_TYPE)
 
     def fault_error(self, kind, code, status, message):
         if kind == "throttle":
-            return ApiError(code or "Throttling.User", message or "Request was denied due to user flow control.",
-                            status or 400)
+            return ApiError(
+                code or "Throttling.User", message or "Request was denied due to user flow control.", status or 400
+            )
         if kind == "server_error":
             if status == 503:
-                return ApiError(code or "ServiceUnavailable",
-                                message or "The request has failed due to a temporary failure of the server.", 503)
-            return ApiError(code or "InternalError", message or "The request processing has failed due to some "
-                            "unknown error, exception or failure.", status or 500)
+                return ApiError(
+                    code or "ServiceUnavailable",
+                    message or "The request has failed due to a temporary failure of the server.",
+                    503,
+                )
+            return ApiError(
+                code or "InternalError",
+                message or "The request processing has failed due to some unknown error, exception or failure.",
+                status or 500,
+            )
         return ApiError(code, message or "Injected error %s." % code, status or 400)

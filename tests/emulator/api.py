@@ -1,4 +1,5 @@
 """Types shared by the cloud front ends: the parsed request, one API call, an API error, a response."""
+
 import json
 import uuid
 from dataclasses import dataclass, field

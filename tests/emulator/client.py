@@ -1,4 +1,5 @@
 """A small client of the emulator's control API (standard library only, never through a proxy)."""
+
 import json
 import urllib.error
 import urllib.request

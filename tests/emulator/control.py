@@ -1,4 +1,5 @@
 """The JSON control API: health, journal, reset, images, faults, config, snapshots, watch, tls, shutdown."""
+
 import json
 import re
 from urllib.parse import parse_qsl, unquote

@@ -4,6 +4,7 @@ Error-like kinds (throttle, server_error, drop, slow, error) change the answer o
 fires. ``mutate`` faults change the emulator's state when a matching call arrives (before or after it runs), for
 races such as "the image became shared between the pre-flight and the delete"; every due one fires.
 """
+
 import threading
 import time
 
@@ -78,10 +79,14 @@ class Fault:
                 raise FaultError("a mutate fault needs a target image id (target, or image_id)")
             if self.set is not None and not isinstance(self.set, dict):
                 raise FaultError("set must be an object of image fields")
-            unknown = set(with_state_key(self.cloud, self.set or {})) - set(COMMON_FIELDS) - set(CLOUD_FIELDS[self.cloud])
+            unknown = (
+                set(with_state_key(self.cloud, self.set or {})) - set(COMMON_FIELDS) - set(CLOUD_FIELDS[self.cloud])
+            )
             if unknown or "id" in (self.set or {}):
-                raise FaultError("set: unknown or unchangeable %s image fields: %s"
-                                 % (self.cloud, ", ".join(sorted(unknown | ({"id"} & set(self.set or {}))))))
+                raise FaultError(
+                    "set: unknown or unchangeable %s image fields: %s"
+                    % (self.cloud, ", ".join(sorted(unknown | ({"id"} & set(self.set or {})))))
+                )
             if not isinstance(self.delete, bool):
                 raise FaultError("delete must be true or false")
             if not self.set and not self.delete:
@@ -103,19 +108,35 @@ class Fault:
             return self._gate.wait_for(lambda: self._arrived >= group_end, timeout=self.delay_ms / 1000.0)
 
     def matches(self, call):
-        return (self.cloud == call.cloud and self.action in (None, call.action)
-                and (self.image_id is None or self.image_id in call.image_ids)
-                and self.mutating in (None, call.mutating)
-                and self.dry_run in (None, call.dry_run))
+        return (
+            self.cloud == call.cloud
+            and self.action in (None, call.action)
+            and (self.image_id is None or self.image_id in call.image_ids)
+            and self.mutating in (None, call.mutating)
+            and self.dry_run in (None, call.dry_run)
+        )
 
     def due(self):
         return self.seen > self.after and (self.times < 0 or self.fired < self.times)
 
     def describe(self):
-        out = {"cloud": self.cloud, "action": self.action, "image_id": self.image_id, "kind": self.kind,
-               "times": self.times, "after": self.after, "code": self.code, "status": self.status,
-               "message": self.message, "delay_ms": self.delay_ms, "seen": self.seen, "fired": self.fired,
-               "phase": self.phase, "mutating": self.mutating, "dry_run": self.dry_run}
+        out = {
+            "cloud": self.cloud,
+            "action": self.action,
+            "image_id": self.image_id,
+            "kind": self.kind,
+            "times": self.times,
+            "after": self.after,
+            "code": self.code,
+            "status": self.status,
+            "message": self.message,
+            "delay_ms": self.delay_ms,
+            "seen": self.seen,
+            "fired": self.fired,
+            "phase": self.phase,
+            "mutating": self.mutating,
+            "dry_run": self.dry_run,
+        }
         if self.kind == "hold":
             out["count"] = self.count
         if self.kind == "mutate":

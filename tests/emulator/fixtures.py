@@ -1,4 +1,5 @@
 """pytest fixtures: `emulator` (one emulator process per session) and `emu` (reset before each test)."""
+
 import json
 import os
 import selectors
@@ -12,8 +13,16 @@ from .client import ControlClient
 from .seed import DEFAULT_SEED_FILE, load_file
 
 RUN_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run.py")
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy",
-                   "NO_PROXY", "no_proxy")
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
 START_TIMEOUT = 30
 
 
@@ -53,8 +62,12 @@ def start(seed_file=DEFAULT_SEED_FILE, extra_args=()):
     env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
     stderr = tempfile.TemporaryFile()
     # --parent-pid: if this test process is killed (a timeout, an OOM kill), the emulator stops by itself.
-    process = subprocess.Popen([sys.executable, RUN_PY, "--seed", seed_file, "--parent-pid", str(os.getpid()),
-                                *extra_args], stdout=subprocess.PIPE, stderr=stderr, env=env)
+    process = subprocess.Popen(
+        [sys.executable, RUN_PY, "--seed", seed_file, "--parent-pid", str(os.getpid()), *extra_args],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env=env,
+    )
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         ready = selector.select(START_TIMEOUT)

@@ -4,6 +4,7 @@ Error codes come from the IMS error-code list (IMG.xxxx). IMS documents no refus
 that is shared with other projects ("you can delete a shared image anytime without notifying the recipient"), so the
 emulator deletes both when asked (see docs/emulator.md, "Sources").
 """
+
 import base64
 import json
 import re
@@ -22,8 +23,25 @@ MEMBERS_PATH = re.compile(r"^/v2/images/([^/]+)/members/?$")
 SORT_KEYS = ("created_at", "name", "container_format", "disk_format", "status", "id", "size")
 # The ListImages query parameters the emulator implements; the SDK can send more (e.g. member_status), which the
 # emulator refuses rather than silently ignore.
-LIST_FILTERS = ("__imagetype", "id", "name", "status", "visibility", "__platform", "__os_type", "owner", "protected",
-                "tag", "__whole_image", "created_at", "updated_at", "limit", "marker", "sort_key", "sort_dir")
+LIST_FILTERS = (
+    "__imagetype",
+    "id",
+    "name",
+    "status",
+    "visibility",
+    "__platform",
+    "__os_type",
+    "owner",
+    "protected",
+    "tag",
+    "__whole_image",
+    "created_at",
+    "updated_at",
+    "limit",
+    "marker",
+    "sort_key",
+    "sort_dir",
+)
 # The IMS error-code list gives HTTP 400 for every IMG code; the DeleteImage page lists 403 and 404 among its
 # statuses without saying for which codes (config huawei_error_status: table | http).
 HTTP_STATUS = {"IMG.0027": 404, "IMG.0092": 403, "IMG.0093": 403, "IMG.0094": 403, "IMG.0061": 500}
@@ -47,15 +65,22 @@ def _bad_request(message, code="IMG.0001"):
 # ListImages created_at / updated_at filters: "<op>:<UTC time>", time as yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss
 # (the ListImagesRequest docs of huaweicloudsdkims). The emulator keeps one time per image for both.
 TIME_FILTER = re.compile(r"^(gt|gte|lt|lte|eq|neq):(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})Z?$")
-TIME_OPS = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b,
-            "lte": lambda a, b: a <= b, "eq": lambda a, b: a == b, "neq": lambda a, b: a != b}
+TIME_OPS = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "eq": lambda a, b: a == b,
+    "neq": lambda a, b: a != b,
+}
 
 
 def _time_matches(value, created_at):
     match = TIME_FILTER.match(value)
     if not match:
-        raise _bad_request("Invalid time filter %s: use operator:yyyy-MM-ddThh:mm:ssZ with gt, gte, lt, lte, eq "
-                           "or neq." % value)
+        raise _bad_request(
+            "Invalid time filter %s: use operator:yyyy-MM-ddThh:mm:ssZ with gt, gte, lt, lte, eq or neq." % value
+        )
     when = "%sT%sZ" % (match.group(2), match.group(3))
     return TIME_OPS[match.group(1)](created_at, when)
 
@@ -85,8 +110,9 @@ class HuaweiApi:
             call.action = "ListProjects"
             call.region = params.get("name")
         else:
-            raise ApiError("APIGW.0101", "The API does not exist or has not been published in the environment.",
-                           404, GATEWAY)
+            raise ApiError(
+                "APIGW.0101", "The API does not exist or has not been published in the environment.", 404, GATEWAY
+            )
         if request.body:
             try:
                 body = json.loads(request.body)
@@ -103,8 +129,9 @@ class HuaweiApi:
             call.account = key.account
 
         try:
-            key = verify_sdk_hmac(request, lambda key_id: state.find_key("huawei", key_id),
-                                  state.config["max_skew_seconds"], on_key)
+            key = verify_sdk_hmac(
+                request, lambda key_id: state.find_key("huawei", key_id), state.config["max_skew_seconds"], on_key
+            )
         except AuthFailure as failure:
             raise ApiError("APIGW.0301", "Incorrect IAM authentication information: " + failure.message, 401, GATEWAY)
         if call.action == "ListProjects":
@@ -113,8 +140,13 @@ class HuaweiApi:
         with state.lock:
             owner = state.projects.get(project)
         if owner is None or owner[0] != key.account:
-            raise ApiError("APIGW.0301", "Incorrect IAM authentication information: the project %s does not belong "
-                           "to this access key's account." % project, 401, GATEWAY)
+            raise ApiError(
+                "APIGW.0301",
+                "Incorrect IAM authentication information: the project %s does not belong "
+                "to this access key's account." % project,
+                401,
+                GATEWAY,
+            )
         call.region = owner[1]
 
     def execute(self, state, call):
@@ -122,7 +154,9 @@ class HuaweiApi:
             return self._execute(state, call)
         except ApiError as error:
             if error.status is None:
-                error.status = HTTP_STATUS.get(error.code, 400) if state.config["huawei_error_status"] == "http" else 400
+                error.status = (
+                    HTTP_STATUS.get(error.code, 400) if state.config["huawei_error_status"] == "http" else 400
+                )
             raise
 
     def _execute(self, state, call):
@@ -145,10 +179,22 @@ class HuaweiApi:
 
     def _projects(self, state, call):
         projects = state.accounts.get(call.account, {}).get("huawei", {}).get("projects", {})
-        return {"projects": [{"id": pid, "name": region, "domain_id": call.account, "parent_id": call.account,
-                              "enabled": True, "is_domain": False, "description": ""}
-                             for region, pid in sorted(projects.items()) if call.region in (None, region)],
-                "links": {"self": "/v3/projects", "previous": None, "next": None}}
+        return {
+            "projects": [
+                {
+                    "id": pid,
+                    "name": region,
+                    "domain_id": call.account,
+                    "parent_id": call.account,
+                    "enabled": True,
+                    "is_domain": False,
+                    "description": "",
+                }
+                for region, pid in sorted(projects.items())
+                if call.region in (None, region)
+            ],
+            "links": {"self": "/v3/projects", "previous": None, "next": None},
+        }
 
     # -- GET /v2/cloudimages
 
@@ -156,7 +202,7 @@ class HuaweiApi:
         params = call.params
         try:
             # "默认取值为500" (ListImagesRequest.limit); no maximum is documented.
-            limit = as_int(params.get("limit"), "limit", 500, 1, 10 ** 6)
+            limit = as_int(params.get("limit"), "limit", 500, 1, 10**6)
         except ValueError as error:
             raise _bad_request(str(error))
         sort_key, sort_dir = params.get("sort_key") or "created_at", params.get("sort_dir") or "desc"
@@ -165,13 +211,14 @@ class HuaweiApi:
         unknown = sorted(set(params) - set(LIST_FILTERS))
         if unknown:
             raise _bad_request("The emulator does not implement the ListImages parameter(s) %s." % ", ".join(unknown))
-        images = [image for image in state.visible("huawei", call.account, call.region)
-                  if self._matches(state, image, params)]
+        images = [
+            image for image in state.visible("huawei", call.account, call.region) if self._matches(state, image, params)
+        ]
         images.sort(key=lambda image: (self._field(state, image, sort_key), image["id"]), reverse=sort_dir == "desc")
         if params.get("marker"):
             ids = [image["id"] for image in images]
             if params["marker"] in ids:
-                images = images[ids.index(params["marker"]) + 1:]
+                images = images[ids.index(params["marker"]) + 1 :]
             elif state.config["huawei_unknown_marker"] == "error":
                 # No answer is documented for a marker that names no listed image: an error, or an empty page.
                 raise _bad_request("The marker %s is not found." % params["marker"])
@@ -187,11 +234,18 @@ class HuaweiApi:
         return answer
 
     def _matches(self, state, image, params):
-        checks = {"id": image["id"], "name": image["name"], "status": image["status"],
-                  "visibility": image["visibility"], "__imagetype": image["imagetype"],
-                  "__platform": image["platform"], "__os_type": image["os_type"],
-                  "owner": state.owner_project(image), "protected": _flag(image["protected"]),
-                  "__whole_image": _flag(image["whole_image"])}
+        checks = {
+            "id": image["id"],
+            "name": image["name"],
+            "status": image["status"],
+            "visibility": image["visibility"],
+            "__imagetype": image["imagetype"],
+            "__platform": image["platform"],
+            "__os_type": image["os_type"],
+            "owner": state.owner_project(image),
+            "protected": _flag(image["protected"]),
+            "__whole_image": _flag(image["whole_image"]),
+        }
         for name, actual in checks.items():
             if params.get(name) not in (None, "") and params[name] != actual:
                 return False
@@ -212,21 +266,47 @@ class HuaweiApi:
         return self._render(state, image).get(name) or ""
 
     def _render(self, state, image):
-        size = image["size_gb"] * 1024 ** 3
+        size = image["size_gb"] * 1024**3
         return {
-            "id": image["id"], "name": image["name"], "status": image["status"], "visibility": image["visibility"],
-            "protected": image["protected"], "owner": state.owner_project(image), "created_at": image["created_at"],
-            "updated_at": image["created_at"], "active_at": image["created_at"], "min_disk": image["size_gb"],
-            "min_ram": 0, "size": size, "virtual_size": 0, "disk_format": "zvhd2", "container_format": "bare",
+            "id": image["id"],
+            "name": image["name"],
+            "status": image["status"],
+            "visibility": image["visibility"],
+            "protected": image["protected"],
+            "owner": state.owner_project(image),
+            "created_at": image["created_at"],
+            "updated_at": image["created_at"],
+            "active_at": image["created_at"],
+            "min_disk": image["size_gb"],
+            "min_ram": 0,
+            "size": size,
+            "virtual_size": 0,
+            "disk_format": "zvhd2",
+            "container_format": "bare",
             "tags": self._tags(image, "." if state.config["huawei_tag_format"] == "dot" else "="),
-            "self": "/v2/images/" + image["id"], "file": "/v2/images/%s/file" % image["id"],
-            "schema": "/v2/schemas/image", "virtual_env_type": "FusionCompute", "checksum": "",
-            "__imagetype": image["imagetype"], "__os_version": image["os_name"], "__platform": image["platform"],
-            "__os_bit": image["os_bit"], "__os_type": image["os_type"], "__isregistered": "true",
-            "__description": image["description"], "__image_size": str(size), "__image_source_type": "uds",
-            "__backup_id": ",".join(image["backup_ids"]), "__whole_image": _flag(image["whole_image"]),
-            "__support_kvm": "true", "__lazyloading": "true", "__originalimagename": "", "__productcode": "",
-            "enterprise_project_id": "0", "hw_firmware_type": "bios", "max_ram": "",
+            "self": "/v2/images/" + image["id"],
+            "file": "/v2/images/%s/file" % image["id"],
+            "schema": "/v2/schemas/image",
+            "virtual_env_type": "FusionCompute",
+            "checksum": "",
+            "__imagetype": image["imagetype"],
+            "__os_version": image["os_name"],
+            "__platform": image["platform"],
+            "__os_bit": image["os_bit"],
+            "__os_type": image["os_type"],
+            "__isregistered": "true",
+            "__description": image["description"],
+            "__image_size": str(size),
+            "__image_source_type": "uds",
+            "__backup_id": ",".join(image["backup_ids"]),
+            "__whole_image": _flag(image["whole_image"]),
+            "__support_kvm": "true",
+            "__lazyloading": "true",
+            "__originalimagename": "",
+            "__productcode": "",
+            "enterprise_project_id": "0",
+            "hw_firmware_type": "bios",
+            "max_ram": "",
         }
 
     # -- GET /v2/images/{id}/members (GlanceListImageMembers)
@@ -254,15 +334,28 @@ class HuaweiApi:
                 after = None
             if after not in ids:
                 raise _bad_request("The marker %s is not valid." % params["marker"])
-            members = members[ids.index(after) + 1:]
+            members = members[ids.index(after) + 1 :]
         page = members[:limit]
         more = len(members) > limit
-        return {"members": [{"status": m["status"], "created_at": image["created_at"], "updated_at": image["created_at"],
-                             "image_id": image["id"], "member_id": m["member_id"], "schema": "/v2/schemas/member",
-                             "member_type": "project"} for m in page],
-                "schema": "/v2/schemas/members",
-                "page_info": {"next_marker": base64.b64encode(page[-1]["member_id"].encode()).decode() if more else None,
-                              "current_count": len(page)}}
+        return {
+            "members": [
+                {
+                    "status": m["status"],
+                    "created_at": image["created_at"],
+                    "updated_at": image["created_at"],
+                    "image_id": image["id"],
+                    "member_id": m["member_id"],
+                    "schema": "/v2/schemas/member",
+                    "member_type": "project",
+                }
+                for m in page
+            ],
+            "schema": "/v2/schemas/members",
+            "page_info": {
+                "next_marker": base64.b64encode(page[-1]["member_id"].encode()).decode() if more else None,
+                "current_count": len(page),
+            },
+        }
 
     # -- DELETE /v2/images/{id}
 
@@ -306,8 +399,9 @@ class HuaweiApi:
 
     def fault_error(self, kind, code, status, message):
         if kind == "throttle":
-            return ApiError(code or "APIGW.0308", message or "The throttling threshold has been reached.",
-                            status or 429, GATEWAY)
+            return ApiError(
+                code or "APIGW.0308", message or "The throttling threshold has been reached.", status or 429, GATEWAY
+            )
         if kind == "server_error":
             return ApiError(code or "IMG.0061", message or "Unknown system error.", status or 500)
         shape = GATEWAY if str(code).startswith("APIGW") else None

@@ -1,11 +1,18 @@
 """The call journal: every API call, successful or not, without secrets."""
+
 import threading
 import time
 from collections import deque
 
 REDACTED = "<redacted>"
-SECRET_HEADERS = {"authorization", "x-tc-token", "x-acs-security-token", "x-security-token",
-                  "x-acs-bearer-token", "x-auth-token"}
+SECRET_HEADERS = {
+    "authorization",
+    "x-tc-token",
+    "x-acs-security-token",
+    "x-security-token",
+    "x-acs-bearer-token",
+    "x-auth-token",
+}
 SECRET_PARAMS = {"securitytoken", "token", "signature", "secretkey", "accesskeysecret"}
 
 
@@ -34,12 +41,26 @@ class Journal:
         if call.generation != self.generation:
             return None
         entry = {
-            "cloud": call.cloud, "action": call.action, "method": call.method, "path": call.path,
-            "account": call.account, "region": call.region, "params": redact_params(call.params),
-            "dry_run": call.dry_run, "mutating": call.mutating, "status": status, "code": code,
-            "request_id": call.request_id, "fault": call.fault, "image_ids": list(call.image_ids),
-            "sent_headers": call.sent_headers, "tls": call.tls, "applied": call.applied,
-            "mutations": list(call.mutations), "leaks": list(call.leaks), "key_id": call.key_id,
+            "cloud": call.cloud,
+            "action": call.action,
+            "method": call.method,
+            "path": call.path,
+            "account": call.account,
+            "region": call.region,
+            "params": redact_params(call.params),
+            "dry_run": call.dry_run,
+            "mutating": call.mutating,
+            "status": status,
+            "code": code,
+            "request_id": call.request_id,
+            "fault": call.fault,
+            "image_ids": list(call.image_ids),
+            "sent_headers": call.sent_headers,
+            "tls": call.tls,
+            "applied": call.applied,
+            "mutations": list(call.mutations),
+            "leaks": list(call.leaks),
+            "key_id": call.key_id,
         }
         with self._lock:
             self._seq += 1
@@ -52,9 +73,11 @@ class Journal:
 
     def calls(self, cloud=None, mutating=None):
         with self._lock:
-            return [dict(entry) for entry in self._calls
-                    if (cloud is None or entry["cloud"] == cloud)
-                    and (mutating is None or entry["mutating"] == mutating)]
+            return [
+                dict(entry)
+                for entry in self._calls
+                if (cloud is None or entry["cloud"] == cloud) and (mutating is None or entry["mutating"] == mutating)
+            ]
 
     def clear(self):
         with self._lock:

@@ -11,6 +11,7 @@ Field names, defaults and page-size limits are the official request/response mod
 Seed: ``references`` (per cloud, a list of launch_template / scaling_configuration / server records) and ``denied``
 (calls a seeded account may not make: they answer the cloud's permission error).
 """
+
 import json
 import re
 from urllib.parse import parse_qsl
@@ -23,24 +24,46 @@ from .sts import check_signature
 from .signing import AuthFailure, verify_tc3
 from .tencent import AUTH_CODES, TencentApi
 
-KINDS = {"tencent": ("launch_template", "scaling_configuration"),
-         "aliyun": ("launch_template", "scaling_configuration"),
-         "huawei": ("scaling_configuration", "server")}
+KINDS = {
+    "tencent": ("launch_template", "scaling_configuration"),
+    "aliyun": ("launch_template", "scaling_configuration"),
+    "huawei": ("scaling_configuration", "server"),
+}
 ACTIONS = {
-    "tencent": {"DescribeLaunchTemplates": "2017-03-12", "DescribeLaunchTemplateVersions": "2017-03-12",
-                "DescribeLaunchConfigurations": "2018-04-19"},
-    "aliyun": {"DescribeLaunchTemplates": "2014-05-26", "DescribeLaunchTemplateVersions": "2014-05-26",
-               "DescribeScalingConfigurations": "2022-02-22"},
+    "tencent": {
+        "DescribeLaunchTemplates": "2017-03-12",
+        "DescribeLaunchTemplateVersions": "2017-03-12",
+        "DescribeLaunchConfigurations": "2018-04-19",
+    },
+    "aliyun": {
+        "DescribeLaunchTemplates": "2014-05-26",
+        "DescribeLaunchTemplateVersions": "2014-05-26",
+        "DescribeScalingConfigurations": "2022-02-22",
+    },
     "huawei": {"ListScalingConfigs": None, "ListServersDetails": None},
 }
 TENCENT_SERVICE = {"DescribeLaunchConfigurations": "as"}
 # The permission errors each cloud answers a refused call with (a denied record may name another code).
 # Tencent: common error code AuthFailure.UnauthorizedOperation ("the request is not authorized", CAM);
 # Alibaba: ECS Forbidden.RAM, HTTP 403; Huawei documents no code for a read a policy denies: HTTP 403, code seedable.
-DENIED = {"tencent": ("AuthFailure.UnauthorizedOperation", None), "aliyun": ("Forbidden.RAM", 403),
-          "huawei": ("APIGW.0302", 403)}
-RECORD_FIELDS = {"kind", "id", "name", "account", "region", "versions", "default_version", "image_id", "group",
-                 "group_name", "status"}
+DENIED = {
+    "tencent": ("AuthFailure.UnauthorizedOperation", None),
+    "aliyun": ("Forbidden.RAM", 403),
+    "huawei": ("APIGW.0302", 403),
+}
+RECORD_FIELDS = {
+    "kind",
+    "id",
+    "name",
+    "account",
+    "region",
+    "versions",
+    "default_version",
+    "image_id",
+    "group",
+    "group_name",
+    "status",
+}
 AS_PATH = re.compile(r"^/autoscaling-api/v1/([^/]+)/scaling_configuration/?$")
 SERVERS_PATH = re.compile(r"^/v1/([^/]+)/cloudservers/detail/?$")
 
@@ -55,7 +78,11 @@ def normalize(raw_references, raw_denied, accounts):
         references[cloud] = [record(cloud, raw, default_account) for raw in raws or []]
     denied = []
     for raw in raw_denied or []:
-        if not isinstance(raw, dict) or raw.get("cloud") not in CLOUDS or raw.get("action") not in ACTIONS[raw["cloud"]]:
+        if (
+            not isinstance(raw, dict)
+            or raw.get("cloud") not in CLOUDS
+            or raw.get("action") not in ACTIONS[raw["cloud"]]
+        ):
             raise SeedError("denied entries need cloud and one of its reference actions: %r" % (raw,))
         if set(raw) - {"cloud", "action", "account", "code", "status"}:
             raise SeedError("denied entries take cloud, action, account, code, status: %r" % (raw,))
@@ -67,15 +94,26 @@ def record(cloud, raw, default_account):
     if not isinstance(raw, dict) or raw.get("kind") not in KINDS[cloud] or not raw.get("id"):
         raise SeedError("%s references need id and kind (one of %s): %r" % (cloud, ", ".join(KINDS[cloud]), raw))
     if set(raw) - RECORD_FIELDS:
-        raise SeedError("%s reference %s: unknown keys %s" % (cloud, raw["id"], ", ".join(sorted(set(raw) - RECORD_FIELDS))))
-    out = {"kind": raw["kind"], "id": str(raw["id"]), "name": str(raw.get("name") or raw["id"]),
-           "account": str(raw.get("account") or default_account), "region": raw.get("region") or DEFAULT_REGION[cloud],
-           "image_id": raw.get("image_id"), "group": raw.get("group"), "group_name": raw.get("group_name"),
-           "status": raw.get("status") or "ACTIVE"}
+        raise SeedError(
+            "%s reference %s: unknown keys %s" % (cloud, raw["id"], ", ".join(sorted(set(raw) - RECORD_FIELDS)))
+        )
+    out = {
+        "kind": raw["kind"],
+        "id": str(raw["id"]),
+        "name": str(raw.get("name") or raw["id"]),
+        "account": str(raw.get("account") or default_account),
+        "region": raw.get("region") or DEFAULT_REGION[cloud],
+        "image_id": raw.get("image_id"),
+        "group": raw.get("group"),
+        "group_name": raw.get("group_name"),
+        "status": raw.get("status") or "ACTIVE",
+    }
     if raw["kind"] == "launch_template":
         versions = raw.get("versions") or []
         if not versions or not all(isinstance(v, dict) and v.get("image_id") for v in versions):
-            raise SeedError("%s launch template %s needs versions: [{image_id}, ...] (numbered from 1)" % (cloud, raw["id"]))
+            raise SeedError(
+                "%s launch template %s needs versions: [{image_id}, ...] (numbered from 1)" % (cloud, raw["id"])
+            )
         out["versions"] = [{"number": n, "image_id": v["image_id"]} for n, v in enumerate(versions, 1)]
         out["default_version"] = int(raw.get("default_version") or 1)
         if not 1 <= out["default_version"] <= len(versions):
@@ -113,13 +151,20 @@ def check_denied(state, call):
     for entry in state.denied:
         if entry["cloud"] == call.cloud and entry["action"] == call.action and entry["account"] == call.account:
             code, status = DENIED[call.cloud]
-            raise ApiError(entry.get("code") or code, "You are not authorized to perform %s." % call.action,
-                           entry.get("status") or status, GATEWAY if call.cloud == "huawei" else None)
+            raise ApiError(
+                entry.get("code") or code,
+                "You are not authorized to perform %s." % call.action,
+                entry.get("status") or status,
+                GATEWAY if call.cloud == "huawei" else None,
+            )
 
 
 def mine(state, call, kind):
-    return [r for r in state.references[call.cloud]
-            if r["kind"] == kind and r["account"] == call.account and r["region"] == call.region]
+    return [
+        r
+        for r in state.references[call.cloud]
+        if r["kind"] == kind and r["account"] == call.account and r["region"] == call.region
+    ]
 
 
 def integer(value, name, low, high, default, error):
@@ -135,7 +180,7 @@ def integer(value, name, low, high, default, error):
 
 
 def page(items, offset, limit):
-    return items[offset:offset + limit]
+    return items[offset : offset + limit]
 
 
 def version_filter(template, numbers, low, high, default_only):
@@ -174,47 +219,70 @@ class TencentReferences(TencentApi):
 
         def bad(message):
             return ApiError("InvalidParameterValue", message)
+
         # Limit: "default 20, maximum 100"; Offset: default 0 (the three request models).
-        offset = integer(p.get("Offset"), "Offset", 0, 10 ** 9, 0, bad)
+        offset = integer(p.get("Offset"), "Offset", 0, 10**9, 0, bad)
         limit = integer(p.get("Limit"), "Limit", 1, 100, 20, bad)
         if call.action == "DescribeLaunchConfigurations":
             found = mine(state, call, "scaling_configuration")
-            return 200, {"TotalCount": len(found), "LaunchConfigurationSet": [
-                self._configuration(r) for r in page(found, offset, limit)]}
+            return 200, {
+                "TotalCount": len(found),
+                "LaunchConfigurationSet": [self._configuration(r) for r in page(found, offset, limit)],
+            }
         templates = mine(state, call, "launch_template")
         if call.action == "DescribeLaunchTemplates":
             if p.get("LaunchTemplateIds") and p.get("Filters"):
                 raise ApiError("InvalidParameter", "LaunchTemplateIds and Filters cannot be given together.")
             if p.get("LaunchTemplateIds"):
                 templates = [t for t in templates if t["id"] in p["LaunchTemplateIds"]]
-            return 200, {"TotalCount": len(templates), "LaunchTemplateSet": [
-                self._template(t) for t in page(templates, offset, limit)]}
+            return 200, {
+                "TotalCount": len(templates),
+                "LaunchTemplateSet": [self._template(t) for t in page(templates, offset, limit)],
+            }
         template = next((t for t in templates if t["id"] == p.get("LaunchTemplateId")), None)
         if not p.get("LaunchTemplateId"):
             raise ApiError("MissingParameter", "The request is missing a required parameter `LaunchTemplateId`.")
         if template is None:
             raise ApiError("InvalidParameterValue.LaunchTemplateNotFound", "The launch template does not exist.")
         # MinVersion defaults to 0, MaxVersion to 30 (DescribeLaunchTemplateVersionsRequest).
-        low = integer(p.get("MinVersion"), "MinVersion", 0, 10 ** 6, 0, bad)
-        high = integer(p.get("MaxVersion"), "MaxVersion", 0, 10 ** 6, 30, bad)
+        low = integer(p.get("MinVersion"), "MinVersion", 0, 10**6, 0, bad)
+        high = integer(p.get("MaxVersion"), "MaxVersion", 0, 10**6, 30, bad)
         versions = version_filter(template, p.get("LaunchTemplateVersions"), low, high, p.get("DefaultVersion") is True)
-        return 200, {"TotalCount": len(versions), "LaunchTemplateVersionSet": [
-            {"LaunchTemplateId": template["id"], "LaunchTemplateVersion": v["number"],
-             "IsDefaultVersion": v["number"] == template["default_version"], "CreationTime": "2026-01-01T00:00:00Z",
-             "LaunchTemplateVersionData": {"ImageId": v["image_id"]}} for v in page(versions, offset, limit)]}
+        return 200, {
+            "TotalCount": len(versions),
+            "LaunchTemplateVersionSet": [
+                {
+                    "LaunchTemplateId": template["id"],
+                    "LaunchTemplateVersion": v["number"],
+                    "IsDefaultVersion": v["number"] == template["default_version"],
+                    "CreationTime": "2026-01-01T00:00:00Z",
+                    "LaunchTemplateVersionData": {"ImageId": v["image_id"]},
+                }
+                for v in page(versions, offset, limit)
+            ],
+        }
 
     @staticmethod
     def _template(t):
-        return {"LaunchTemplateId": t["id"], "LaunchTemplateName": t["name"],
-                "LatestVersionNumber": len(t["versions"]), "DefaultVersionNumber": t["default_version"],
-                "LaunchTemplateVersionCount": len(t["versions"]), "CreationTime": "2026-01-01T00:00:00Z"}
+        return {
+            "LaunchTemplateId": t["id"],
+            "LaunchTemplateName": t["name"],
+            "LatestVersionNumber": len(t["versions"]),
+            "DefaultVersionNumber": t["default_version"],
+            "LaunchTemplateVersionCount": len(t["versions"]),
+            "CreationTime": "2026-01-01T00:00:00Z",
+        }
 
     @staticmethod
     def _configuration(r):
         groups = r["group"] if isinstance(r["group"], list) else [r["group"]] if r["group"] else []
-        return {"LaunchConfigurationId": r["id"], "LaunchConfigurationName": r["name"], "ImageId": r["image_id"],
-                "LaunchConfigurationStatus": "NORMAL",
-                "AutoScalingGroupAbstractSet": [{"AutoScalingGroupId": g, "AutoScalingGroupName": g} for g in groups]}
+        return {
+            "LaunchConfigurationId": r["id"],
+            "LaunchConfigurationName": r["name"],
+            "ImageId": r["image_id"],
+            "LaunchConfigurationStatus": "NORMAL",
+            "AutoScalingGroupAbstractSet": [{"AutoScalingGroupId": g, "AutoScalingGroupName": g} for g in groups],
+        }
 
 
 class AliyunReferences(AliyunApi):
@@ -234,8 +302,9 @@ class AliyunReferences(AliyunApi):
 
         def bad(message):
             return ApiError("InvalidParameter", message, 400)
+
         # PageNumber from 1 (default 1); PageSize default 10, at most 50 (the request models and API pages).
-        number = integer(p.get("PageNumber"), "PageNumber", 1, 10 ** 6, 1, bad)
+        number = integer(p.get("PageNumber"), "PageNumber", 1, 10**6, 1, bad)
         size = integer(p.get("PageSize"), "PageSize", 1, 50, 10, bad)
         offset = (number - 1) * size
         common = {"TotalCount": 0, "PageNumber": number, "PageSize": size}
@@ -243,39 +312,81 @@ class AliyunReferences(AliyunApi):
             found = mine(state, call, "scaling_configuration")
             if p.get("ScalingGroupId"):
                 found = [r for r in found if r["group"] == p["ScalingGroupId"]]
-            return 200, dict(common, TotalCount=len(found), ScalingConfigurations=[
-                {"ScalingConfigurationId": r["id"], "ScalingConfigurationName": r["name"], "ImageId": r["image_id"],
-                 "ScalingGroupId": r["group"], "LifecycleState": "Active" if r["status"] == "ACTIVE" else "Inactive"}
-                for r in page(found, offset, size)])
+            return 200, dict(
+                common,
+                TotalCount=len(found),
+                ScalingConfigurations=[
+                    {
+                        "ScalingConfigurationId": r["id"],
+                        "ScalingConfigurationName": r["name"],
+                        "ImageId": r["image_id"],
+                        "ScalingGroupId": r["group"],
+                        "LifecycleState": "Active" if r["status"] == "ACTIVE" else "Inactive",
+                    }
+                    for r in page(found, offset, size)
+                ],
+            )
         templates = mine(state, call, "launch_template")
         if call.action == "DescribeLaunchTemplates":
             wanted = [v for k, v in sorted(p.items()) if k.startswith("LaunchTemplateId.")]
             if wanted:
                 templates = [t for t in templates if t["id"] in wanted]
-            return 200, dict(common, TotalCount=len(templates), LaunchTemplateSets={"LaunchTemplateSet": [
-                {"LaunchTemplateId": t["id"], "LaunchTemplateName": t["name"],
-                 "DefaultVersionNumber": t["default_version"], "LatestVersionNumber": len(t["versions"]),
-                 "CreateTime": "2026-01-01T00:00:00Z"} for t in page(templates, offset, size)]})
+            return 200, dict(
+                common,
+                TotalCount=len(templates),
+                LaunchTemplateSets={
+                    "LaunchTemplateSet": [
+                        {
+                            "LaunchTemplateId": t["id"],
+                            "LaunchTemplateName": t["name"],
+                            "DefaultVersionNumber": t["default_version"],
+                            "LatestVersionNumber": len(t["versions"]),
+                            "CreateTime": "2026-01-01T00:00:00Z",
+                        }
+                        for t in page(templates, offset, size)
+                    ]
+                },
+            )
         if not p.get("LaunchTemplateId") and not p.get("LaunchTemplateName"):
             raise ApiError("MissingParameter", "LaunchTemplateId or LaunchTemplateName is required.", 400)
-        template = next((t for t in templates if t["id"] == p.get("LaunchTemplateId")
-                         or (not p.get("LaunchTemplateId") and t["name"] == p.get("LaunchTemplateName"))), None)
+        template = next(
+            (
+                t
+                for t in templates
+                if t["id"] == p.get("LaunchTemplateId")
+                or (not p.get("LaunchTemplateId") and t["name"] == p.get("LaunchTemplateName"))
+            ),
+            None,
+        )
         if template is None:
             raise ApiError("InvalidLaunchTemplate.NotFound", "The specified launch template is not found.", 404)
         numbers = [int(v) for k, v in p.items() if k.startswith("LaunchTemplateVersion.")]
-        low = integer(p.get("MinVersion"), "MinVersion", 1, 10 ** 6, None, bad)
-        high = integer(p.get("MaxVersion"), "MaxVersion", 1, 10 ** 6, None, bad)
+        low = integer(p.get("MinVersion"), "MinVersion", 1, 10**6, None, bad)
+        high = integer(p.get("MaxVersion"), "MaxVersion", 1, 10**6, None, bad)
         try:
             default_only = as_bool(p.get("DefaultVersion"), "DefaultVersion")
             detail = as_bool(p.get("DetailFlag", "true"), "DetailFlag")
         except ValueError as error:
             raise bad(str(error))
         versions = version_filter(template, numbers, low, high, default_only)
-        return 200, dict(common, TotalCount=len(versions), LaunchTemplateVersionSets={"LaunchTemplateVersionSet": [
-            dict({"LaunchTemplateId": template["id"], "LaunchTemplateName": template["name"],
-                  "VersionNumber": v["number"], "DefaultVersion": v["number"] == template["default_version"]},
-                 **({"LaunchTemplateData": {"ImageId": v["image_id"]}} if detail else {}))
-            for v in page(versions, offset, size)]})
+        return 200, dict(
+            common,
+            TotalCount=len(versions),
+            LaunchTemplateVersionSets={
+                "LaunchTemplateVersionSet": [
+                    dict(
+                        {
+                            "LaunchTemplateId": template["id"],
+                            "LaunchTemplateName": template["name"],
+                            "VersionNumber": v["number"],
+                            "DefaultVersion": v["number"] == template["default_version"],
+                        },
+                        **({"LaunchTemplateData": {"ImageId": v["image_id"]}} if detail else {}),
+                    )
+                    for v in page(versions, offset, size)
+                ]
+            },
+        )
 
 
 class HuaweiReferences(HuaweiApi):
@@ -286,14 +397,19 @@ class HuaweiReferences(HuaweiApi):
         call.action = "ListScalingConfigs" if AS_PATH.match(request.path) else "ListServersDetails"
         call.params = dict(parse_qsl(request.query, keep_blank_values=True), project_id=match.group(1))
         if request.method != "GET":
-            raise ApiError("APIGW.0101", "The API does not exist or has not been published in the environment.",
-                           404, GATEWAY)
+            raise ApiError(
+                "APIGW.0101", "The API does not exist or has not been published in the environment.", 404, GATEWAY
+            )
 
     def authenticate(self, app, request, call):
         super().authenticate(app, request, call)
         if call.params["project_id"] != request.header("X-Project-Id"):
-            raise ApiError("APIGW.0301", "Incorrect IAM authentication information: the path's project is not the "
-                           "signed one.", 401, GATEWAY)
+            raise ApiError(
+                "APIGW.0301",
+                "Incorrect IAM authentication information: the path's project is not the signed one.",
+                401,
+                GATEWAY,
+            )
 
     def execute(self, state, call):
         check_denied(state, call)
@@ -301,24 +417,48 @@ class HuaweiReferences(HuaweiApi):
 
         def bad(message):
             return ApiError("AS.0005" if call.action == "ListScalingConfigs" else "Common.0011", message, 400)
+
         if call.action == "ListScalingConfigs":
             # start_number from 0 (default 0), limit 0-100 (default 20): ListScalingConfigsRequest, AS API page.
-            start = integer(p.get("start_number"), "start_number", 0, 10 ** 9, 0, bad)
+            start = integer(p.get("start_number"), "start_number", 0, 10**9, 0, bad)
             limit = integer(p.get("limit"), "limit", 0, 100, 20, bad)
-            found = [r for r in mine(state, call, "scaling_configuration")
-                     if not p.get("image_id") or r["image_id"] == p["image_id"]]
-            return 200, {"total_number": len(found), "start_number": start, "limit": limit,
-                         "scaling_configurations": [
-                             {"scaling_configuration_id": r["id"], "scaling_configuration_name": r["name"],
-                              "scaling_group_id": r["group"], "tenant": p["project_id"],
-                              "instance_config": {"imageRef": r["image_id"]}} for r in page(found, start, limit)]}
+            found = [
+                r
+                for r in mine(state, call, "scaling_configuration")
+                if not p.get("image_id") or r["image_id"] == p["image_id"]
+            ]
+            return 200, {
+                "total_number": len(found),
+                "start_number": start,
+                "limit": limit,
+                "scaling_configurations": [
+                    {
+                        "scaling_configuration_id": r["id"],
+                        "scaling_configuration_name": r["name"],
+                        "scaling_group_id": r["group"],
+                        "tenant": p["project_id"],
+                        "instance_config": {"imageRef": r["image_id"]},
+                    }
+                    for r in page(found, start, limit)
+                ],
+            }
         # offset is a page number from 1 (0 reads as 1), limit at most 1000, default 25 (ListServersDetailsRequest).
-        number = max(integer(p.get("offset"), "offset", 0, 10 ** 6, 1, bad), 1)
+        number = max(integer(p.get("offset"), "offset", 0, 10**6, 1, bad), 1)
         limit = integer(p.get("limit"), "limit", 1, 1000, 25, bad)
         found = mine(state, call, "server")
-        return 200, {"count": len(found), "servers": [
-            {"id": r["id"], "name": r["name"], "status": r["status"], "image": {"id": r["image_id"]},
-             "tenant_id": p["project_id"]} for r in page(found, (number - 1) * limit, limit)]}
+        return 200, {
+            "count": len(found),
+            "servers": [
+                {
+                    "id": r["id"],
+                    "name": r["name"],
+                    "status": r["status"],
+                    "image": {"id": r["image_id"]},
+                    "tenant_id": p["project_id"],
+                }
+                for r in page(found, (number - 1) * limit, limit)
+            ],
+        }
 
 
 FRONTS = {"tencent": TencentReferences(), "aliyun": AliyunReferences(), "huawei": HuaweiReferences()}

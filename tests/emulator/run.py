@@ -1,4 +1,5 @@
 """Start the emulator: python tests/emulator/run.py [--seed FILE] [--background] ... (see docs/emulator.md)."""
+
 import argparse
 import json
 import os
@@ -26,11 +27,17 @@ def parse_args(argv):
         parser.add_argument("--%s-port" % name, type=int, default=0, help="0 picks a free port")
     for name in ("tencent", "aliyun", "huawei"):
         parser.add_argument("--%s-https-port" % name, type=int, default=0, help="HTTPS port; 0 picks a free port")
-    parser.add_argument("--tls-dir", help="where to write the generated CA (ca.pem) and server key; "
-                        "default: a temporary directory removed at exit")
+    parser.add_argument(
+        "--tls-dir",
+        help="where to write the generated CA (ca.pem) and server key; default: a temporary directory removed at exit",
+    )
     parser.add_argument("--no-tls", action="store_true", help="serve plain HTTP only")
-    parser.add_argument("--parent-pid", type=int, help="stop when this process ends (test runners pass their own pid, "
-                        "so that a killed test run leaves no emulator behind)")
+    parser.add_argument(
+        "--parent-pid",
+        type=int,
+        help="stop when this process ends (test runners pass their own pid, "
+        "so that a killed test run leaves no emulator behind)",
+    )
     parser.add_argument("--ports-file", help="also write the ports JSON here")
     parser.add_argument("--background", action="store_true", help="fork, print the ports, exit 0")
     parser.add_argument("--latency-ms", type=int, help="added to every API answer")

@@ -1,4 +1,5 @@
 """Real SDK clients pointed at the emulator, for the emulator's own tests."""
+
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_tea_openapi.models import Config as AliyunConfig
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
@@ -21,10 +22,16 @@ def tencent(emu, secret_id=None, secret_key=None, token=None, region=TENCENT_REG
 
 def aliyun(emu, key_id=None, secret=None, token=None, region=ALIYUN_REGION):
     keys = emu.keys["aliyun"]
-    config = AliyunConfig(access_key_id=key_id or keys["access_key_id"],
-                          access_key_secret=secret or keys["access_key_secret"], security_token=token,
-                          region_id=region, endpoint=emu.ports["aliyun"], protocol="http",
-                          connect_timeout=5000, read_timeout=10000)
+    config = AliyunConfig(
+        access_key_id=key_id or keys["access_key_id"],
+        access_key_secret=secret or keys["access_key_secret"],
+        security_token=token,
+        region_id=region,
+        endpoint=emu.ports["aliyun"],
+        protocol="http",
+        connect_timeout=5000,
+        read_timeout=10000,
+    )
     return EcsClient(config)
 
 

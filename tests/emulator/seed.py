@@ -1,4 +1,5 @@
 """Seed files: load them and normalize accounts, config and images into the emulator's records."""
+
 import copy
 import hashlib
 import json
@@ -9,12 +10,34 @@ DEFAULT_SEED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "de
 
 # The API actions as the journal, faults and quotas name them.
 ACTIONS = {
-    "tencent": ("DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots", "DescribeLaunchTemplates",
-                "DescribeLaunchTemplateVersions", "DescribeLaunchConfigurations"),
-    "aliyun": ("DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot",
-               "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeScalingConfigurations"),
-    "huawei": ("ShowImage", "ListImages", "ListImageMembers", "DeleteImage", "ListProjects", "ListScalingConfigs",
-               "ListServersDetails"),
+    "tencent": (
+        "DescribeImages",
+        "DeleteImages",
+        "DescribeSnapshots",
+        "DeleteSnapshots",
+        "DescribeLaunchTemplates",
+        "DescribeLaunchTemplateVersions",
+        "DescribeLaunchConfigurations",
+    ),
+    "aliyun": (
+        "DescribeImages",
+        "DeleteImage",
+        "DescribeTasks",
+        "DescribeSnapshots",
+        "DeleteSnapshot",
+        "DescribeLaunchTemplates",
+        "DescribeLaunchTemplateVersions",
+        "DescribeScalingConfigurations",
+    ),
+    "huawei": (
+        "ShowImage",
+        "ListImages",
+        "ListImageMembers",
+        "DeleteImage",
+        "ListProjects",
+        "ListScalingConfigs",
+        "ListServersDetails",
+    ),
 }
 MAX_QUOTA = 100000
 
@@ -70,21 +93,62 @@ STATES = {
 DELETING_STATE = {"tencent": "DELETING", "aliyun": None, "huawei": "deleted"}
 
 COMMON_FIELDS = {
-    "id": None, "name": None, "region": None, "account": None, "owner": "self",
-    "created_at": "2026-01-01T00:00:00Z", "size_gb": 20, "os_name": "CentOS 7.9 64bit",
-    "architecture": "x86_64", "platform": "CentOS", "description": "", "tags": {},
-    "shared": False, "public": False, "in_use": False, "deleting_polls_left": None,
+    "id": None,
+    "name": None,
+    "region": None,
+    "account": None,
+    "owner": "self",
+    "created_at": "2026-01-01T00:00:00Z",
+    "size_gb": 20,
+    "os_name": "CentOS 7.9 64bit",
+    "architecture": "x86_64",
+    "platform": "CentOS",
+    "description": "",
+    "tags": {},
+    "shared": False,
+    "public": False,
+    "in_use": False,
+    "deleting_polls_left": None,
 }
 CLOUD_FIELDS = {
     "tencent": {"state": "NORMAL", "snapshot_ids": [], "task_running": False, "image_source": None},
-    "aliyun": {"status": "Available", "snapshot_ids": [], "copying": False, "importing": False,
-               "exporting": False, "is_copied": False, "progress": "100%", "owner_alias": None, "usage": None,
-               "ram_denied": False},
-    "huawei": {"status": "active", "backup_ids": [], "whole_image": False, "protected": False,
-               "imagetype": None, "visibility": None, "os_bit": "64", "os_type": "Linux", "members": None},
+    "aliyun": {
+        "status": "Available",
+        "snapshot_ids": [],
+        "copying": False,
+        "importing": False,
+        "exporting": False,
+        "is_copied": False,
+        "progress": "100%",
+        "owner_alias": None,
+        "usage": None,
+        "ram_denied": False,
+    },
+    "huawei": {
+        "status": "active",
+        "backup_ids": [],
+        "whole_image": False,
+        "protected": False,
+        "imagetype": None,
+        "visibility": None,
+        "os_bit": "64",
+        "os_type": "Linux",
+        "members": None,
+    },
 }
-BOOL_FIELDS = {"shared", "public", "in_use", "task_running", "copying", "importing", "exporting",
-               "is_copied", "whole_image", "protected", "ram_denied"}
+BOOL_FIELDS = {
+    "shared",
+    "public",
+    "in_use",
+    "task_running",
+    "copying",
+    "importing",
+    "exporting",
+    "is_copied",
+    "whole_image",
+    "protected",
+    "ram_denied",
+}
 LIST_FIELDS = {"snapshot_ids", "backup_ids"}
 
 
@@ -114,7 +178,11 @@ def check_config(config, base=None):
                 raise SeedError("%s must be one of %s" % (key, ", ".join(CHOICES[key])))
         elif key == "quotas":
             value = check_quotas(value)
-        elif isinstance(value, bool) or not isinstance(value, int) or value < (1 if key in ("tencent_max_batch", "tencent_cbs_max_batch") else 0):
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < (1 if key in ("tencent_max_batch", "tencent_cbs_max_batch") else 0)
+        ):
             raise SeedError("config %s must be a non-negative integer, not %r" % (key, value))
         merged[key] = value
     return merged
@@ -132,8 +200,10 @@ def check_quotas(quotas):
             if action not in ACTIONS[cloud]:
                 raise SeedError("quotas: %s actions are %s, not %r" % (cloud, ", ".join(ACTIONS[cloud]), action))
             if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= MAX_QUOTA:
-                raise SeedError("quotas: %s %s must be a number of calls per second above 0 and at most %d, not %r"
-                                % (cloud, action, MAX_QUOTA, rate))
+                raise SeedError(
+                    "quotas: %s %s must be a number of calls per second above 0 and at most %d, not %r"
+                    % (cloud, action, MAX_QUOTA, rate)
+                )
         checked[cloud] = dict(rates)
     return checked
 
@@ -162,26 +232,48 @@ def normalize(seed):
     from .references import normalize as normalize_references
 
     references, denied = normalize_references(seed.get("references"), seed.get("denied"), accounts)
-    return {"config": check_config(seed.get("config")), "accounts": accounts, "images": images, "roles": roles,
-            "snapshots": snapshots, "references": references, "denied": denied}
+    return {
+        "config": check_config(seed.get("config")),
+        "accounts": accounts,
+        "images": images,
+        "roles": roles,
+        "snapshots": snapshots,
+        "references": references,
+        "denied": denied,
+    }
 
 
 # Seeded snapshot fields (`snapshots: {tencent: [...], aliyun: [...]}`), beside the images that name them in
 # snapshot_ids (every live image naming a snapshot uses it). state: Tencent SnapshotState / Alibaba Status;
 # share_reference: Tencent ShareReference (accounts it is shared with); locked: Tencent IsLocked; disk_ids: Alibaba
 # disks created from it (Usage disk); disk_usage: SYSTEM_DISK or DATA_DISK.
-SNAPSHOT_FIELDS = {"id": None, "account": None, "region": None, "image_id": None, "state": None, "share_reference": 0,
-                   "locked": False, "disk_ids": [], "disk_usage": None}
-SNAPSHOT_STATES = {"tencent": ("NORMAL", "CREATING", "ROLLBACKING", "COPYING_FROM_REMOTE", "CHECKING_COPIED", "TORECYCLE"),
-                   "aliyun": ("progressing", "accomplished", "failed")}
+SNAPSHOT_FIELDS = {
+    "id": None,
+    "account": None,
+    "region": None,
+    "image_id": None,
+    "state": None,
+    "share_reference": 0,
+    "locked": False,
+    "disk_ids": [],
+    "disk_usage": None,
+}
+SNAPSHOT_STATES = {
+    "tencent": ("NORMAL", "CREATING", "ROLLBACKING", "COPYING_FROM_REMOTE", "CHECKING_COPIED", "TORECYCLE"),
+    "aliyun": ("progressing", "accomplished", "failed"),
+}
 
 
 def snapshot_record(cloud, snapshot_id, image, account=None):
     """The record of a snapshot an image names (or of a seeded one, with ``account``)."""
     record = copy.deepcopy(SNAPSHOT_FIELDS)
-    record.update(id=snapshot_id, account=image["account"] if image else account,
-                  region=image["region"] if image else DEFAULT_REGION[cloud], image_id=image["id"] if image else None,
-                  state={"tencent": "NORMAL", "aliyun": "accomplished"}.get(cloud))
+    record.update(
+        id=snapshot_id,
+        account=image["account"] if image else account,
+        region=image["region"] if image else DEFAULT_REGION[cloud],
+        image_id=image["id"] if image else None,
+        state={"tencent": "NORMAL", "aliyun": "accomplished"}.get(cloud),
+    )
     if image and cloud in ("tencent", "aliyun"):
         record["disk_usage"] = "SYSTEM_DISK" if image["snapshot_ids"].index(snapshot_id) == 0 else "DATA_DISK"
     return record
@@ -191,7 +283,9 @@ def normalize_snapshot(cloud, raw):
     if not isinstance(raw, dict) or not raw.get("id") or set(raw) - set(SNAPSHOT_FIELDS):
         raise SeedError("%s snapshots need an id and only %s: %r" % (cloud, ", ".join(sorted(SNAPSHOT_FIELDS)), raw))
     if raw.get("state") is not None and raw["state"] not in SNAPSHOT_STATES[cloud]:
-        raise SeedError("%s snapshot %s: state must be one of %s" % (cloud, raw["id"], ", ".join(SNAPSHOT_STATES[cloud])))
+        raise SeedError(
+            "%s snapshot %s: state must be one of %s" % (cloud, raw["id"], ", ".join(SNAPSHOT_STATES[cloud]))
+        )
     return dict((k, v) for k, v in raw.items() if v is not None)
 
 
@@ -199,8 +293,11 @@ def normalize_account(raw):
     if not isinstance(raw, dict) or raw.get("id") in (None, ""):
         raise SeedError("every account needs an id: %r" % (raw,))
     account = {"id": str(raw["id"]), "sts": []}
-    needed = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
-              "huawei": ("ak", "sk")}
+    needed = {
+        "tencent": ("secret_id", "secret_key"),
+        "aliyun": ("access_key_id", "access_key_secret"),
+        "huawei": ("ak", "sk"),
+    }
     for cloud, names in needed.items():
         keys = raw.get(cloud)
         if keys is None:
@@ -213,9 +310,15 @@ def normalize_account(raw):
     for sts in raw.get("sts") or []:
         if sts.get("cloud") not in CLOUDS or not all(sts.get(k) for k in ("access_key", "secret_key", "token")):
             raise SeedError("account %s: sts entries need cloud, access_key, secret_key, token" % account["id"])
-        account["sts"].append({"cloud": sts["cloud"], "access_key": str(sts["access_key"]),
-                               "secret_key": str(sts["secret_key"]), "token": str(sts["token"]),
-                               "expired": bool(sts.get("expired", False))})
+        account["sts"].append(
+            {
+                "cloud": sts["cloud"],
+                "access_key": str(sts["access_key"]),
+                "secret_key": str(sts["secret_key"]),
+                "token": str(sts["token"]),
+                "expired": bool(sts.get("expired", False)),
+            }
+        )
     unknown = set(raw) - {"id", "sts", "name"} - set(needed)
     if unknown:
         raise SeedError("account %s: unknown keys %s" % (account["id"], ", ".join(sorted(unknown))))
@@ -230,8 +333,10 @@ def normalize_image(cloud, raw, default_account=None):
     fields = dict(COMMON_FIELDS, **CLOUD_FIELDS[cloud])
     unknown = set(raw) - set(fields)
     if unknown:
-        raise SeedError("%s image %s: unknown keys %s (known: %s)"
-                        % (cloud, raw["id"], ", ".join(sorted(unknown)), ", ".join(sorted(fields))))
+        raise SeedError(
+            "%s image %s: unknown keys %s (known: %s)"
+            % (cloud, raw["id"], ", ".join(sorted(unknown)), ", ".join(sorted(fields)))
+        )
     image = copy.deepcopy(fields)
     image.update(copy.deepcopy(raw))
     image["id"] = str(image["id"])
@@ -253,8 +358,9 @@ def normalize_image(cloud, raw, default_account=None):
     for name in LIST_FIELDS & set(image):
         image[name] = [str(item) for item in image[name] or []]
     if image[STATE_KEY[cloud]] not in STATES[cloud] and image[STATE_KEY[cloud]] != DELETING_STATE[cloud]:
-        raise SeedError("%s image %s: %s must be one of %s" % (cloud, image["id"], STATE_KEY[cloud],
-                                                               ", ".join(STATES[cloud])))
+        raise SeedError(
+            "%s image %s: %s must be one of %s" % (cloud, image["id"], STATE_KEY[cloud], ", ".join(STATES[cloud]))
+        )
     if not isinstance(image["tags"], dict):
         raise SeedError("%s image %s: tags must be a mapping" % (cloud, image["id"]))
     image["tags"] = {str(k): "" if v is None else str(v) for k, v in image["tags"].items()}
@@ -288,10 +394,13 @@ def _derive(cloud, image):
         # "The __imagetype of images you share with other tenants or those other tenants share with you and you have
         # accepted is shared. You can use field owner to distinguish the two" (IMS ListImages, __imagetype).
         if image["imagetype"] is None:
-            image["imagetype"] = ("gold" if public else "shared") if other else ("shared" if image["shared"] else "private")
+            image["imagetype"] = (
+                ("gold" if public else "shared") if other else ("shared" if image["shared"] else "private")
+            )
         if image["visibility"] is None:
             image["visibility"] = {"gold": "public", "market": "public", "shared": "shared"}.get(
-                image["imagetype"], "private")
+                image["imagetype"], "private"
+            )
 
 
 # Glance image member statuses (GlanceImageMembers.status in huaweicloudsdkims: accepted, rejected, pending).
@@ -317,7 +426,9 @@ def _derive_members(image):
             raise SeedError("huawei image %s: a member is a project id or {member_id, status}" % image["id"])
         status = member.get("status", "accepted")
         if status not in MEMBER_STATUSES:
-            raise SeedError("huawei image %s: member status must be one of %s" % (image["id"], ", ".join(MEMBER_STATUSES)))
+            raise SeedError(
+                "huawei image %s: member status must be one of %s" % (image["id"], ", ".join(MEMBER_STATUSES))
+            )
         normalized.append({"member_id": str(member["member_id"]), "status": status})
     image["members"] = normalized
     image["shared"] = bool(normalized)

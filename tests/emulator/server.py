@@ -1,4 +1,5 @@
 """HTTP plumbing: one ThreadingHTTPServer per port (127.0.0.1 only) and the pipeline every API call runs through."""
+
 import socket
 import ssl
 import sys
@@ -251,7 +252,8 @@ def start(app, host="127.0.0.1", ports=None, tls_paths=None):
             else:
                 front = FRONTS[cloud]()
                 attrs["answer"] = lambda self, r, f=front, c=cloud: self.app.handle(
-                    sts.route(c, r) or references.route(c, r) or snapshots.route(c, r) or f, r)
+                    sts.route(c, r) or references.route(c, r) or snapshots.route(c, r) or f, r
+                )
             server_cls = _Server
             if name.endswith("_https"):
                 attrs["tls_name"] = name
@@ -266,11 +268,21 @@ def start(app, host="127.0.0.1", ports=None, tls_paths=None):
     for name, server in servers.items():
         threading.Thread(target=server.serve_forever, args=(0.1,), name="emulator-" + name, daemon=True).start()
     address = {name: "%s:%d" % (host, server.server_address[1]) for name, server in servers.items()}
-    info = {"tencent": address["tencent"], "aliyun": address["aliyun"],
-            "huawei": "http://" + address["huawei"], "control": "http://" + address["control"]}
+    info = {
+        "tencent": address["tencent"],
+        "aliyun": address["aliyun"],
+        "huawei": "http://" + address["huawei"],
+        "control": "http://" + address["control"],
+    }
     if tls_paths:
-        info.update({"tencent_https": address["tencent_https"], "aliyun_https": address["aliyun_https"],
-                     "huawei_https": "https://" + address["huawei_https"], "ca_path": tls_paths["ca.pem"]})
+        info.update(
+            {
+                "tencent_https": address["tencent_https"],
+                "aliyun_https": address["aliyun_https"],
+                "huawei_https": "https://" + address["huawei_https"],
+                "ca_path": tls_paths["ca.pem"],
+            }
+        )
         app.tls.ca_path = tls_paths["ca.pem"]
     return servers, info
 

@@ -5,6 +5,7 @@ Each verifier returns the caller's Key or raises AuthFailure with a cloud-neutra
 front ends map kinds to their own error codes. `on_key` is called as soon as the key is known, so the
 journal can name the account even when the signature is wrong.
 """
+
 import base64
 import calendar
 import hashlib
@@ -70,8 +71,10 @@ def _canonical_headers(request, signed):
     return "".join(lines)
 
 
-TC3_RE = re.compile(r"^TC3-HMAC-SHA256 Credential=([^/\s]+)/(\d{4}-\d{2}-\d{2})/([a-z0-9]+)/tc3_request,\s*"
-                    r"SignedHeaders=([a-z0-9;\-]+),\s*Signature=([0-9a-fA-F]{64})$")
+TC3_RE = re.compile(
+    r"^TC3-HMAC-SHA256 Credential=([^/\s]+)/(\d{4}-\d{2}-\d{2})/([a-z0-9]+)/tc3_request,\s*"
+    r"SignedHeaders=([a-z0-9;\-]+),\s*Signature=([0-9a-fA-F]{64})$"
+)
 
 
 def verify_tc3(request, find_key, max_skew, on_key=lambda key: None, service_name="cvm"):
@@ -98,7 +101,12 @@ def verify_tc3(request, find_key, max_skew, on_key=lambda key: None, service_nam
         payload = b"UNSIGNED-PAYLOAD"
     query = request.query if request.method == "GET" else ""
     canonical = "%s\n/\n%s\n%s\n%s\n%s" % (
-        request.method, query, _canonical_headers(request, signed_list), signed, _sha256(payload))
+        request.method,
+        query,
+        _canonical_headers(request, signed_list),
+        signed,
+        _sha256(payload),
+    )
     scope = "%s/%s/tc3_request" % (date, service)
     to_sign = "TC3-HMAC-SHA256\n%d\n%s\n%s" % (timestamp, scope, _sha256(canonical))
     secret = hmac.new(("TC3" + key.secret).encode(), date.encode(), hashlib.sha256).digest()
@@ -108,8 +116,10 @@ def verify_tc3(request, find_key, max_skew, on_key=lambda key: None, service_nam
     return key
 
 
-ACS3_RE = re.compile(r"^ACS3-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([a-z0-9;\-]+),\s*"
-                     r"Signature=([0-9a-fA-F]{64})$")
+ACS3_RE = re.compile(
+    r"^ACS3-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([a-z0-9;\-]+),\s*"
+    r"Signature=([0-9a-fA-F]{64})$"
+)
 
 
 class NonceBook:
@@ -160,7 +170,13 @@ def verify_acs3(request, find_key, max_skew, nonces, on_key=lambda key: None):
     pairs = sorted(parse_qsl(request.query, keep_blank_values=True))
     query = "&".join("%s=%s" % (k, quote(v, safe="~")) for k, v in pairs)
     canonical = "%s\n%s\n%s\n%s\n%s\n%s" % (
-        request.method, request.path or "/", query, _canonical_headers(request, signed_list), signed, content_hash)
+        request.method,
+        request.path or "/",
+        query,
+        _canonical_headers(request, signed_list),
+        signed,
+        content_hash,
+    )
     to_sign = "ACS3-HMAC-SHA256\n" + _sha256(canonical)
     _check_signature(_hmac(key.secret.encode(), to_sign).hexdigest(), signature)
     check_token(key, request.header("x-acs-security-token"))
@@ -169,8 +185,10 @@ def verify_acs3(request, find_key, max_skew, nonces, on_key=lambda key: None):
     return key
 
 
-SDK_RE = re.compile(r"^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([a-z0-9;\-]+),\s*"
-                    r"Signature=([0-9a-fA-F]{64})$")
+SDK_RE = re.compile(
+    r"^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([a-z0-9;\-]+),\s*"
+    r"Signature=([0-9a-fA-F]{64})$"
+)
 
 
 def verify_sdk_hmac(request, find_key, max_skew, on_key=lambda key: None):
@@ -200,7 +218,13 @@ def verify_sdk_hmac(request, find_key, max_skew, on_key=lambda key: None):
     else:
         payload_hash = request.header("X-Sdk-Content-Sha256") or _sha256(request.body)
     canonical = "%s\n%s\n%s\n%s\n%s\n%s" % (
-        request.method, uri, query, _canonical_headers(request, signed_list), signed, payload_hash)
+        request.method,
+        uri,
+        query,
+        _canonical_headers(request, signed_list),
+        signed,
+        payload_hash,
+    )
     to_sign = "SDK-HMAC-SHA256\n%s\n%s" % (sdk_date, _sha256(canonical))
     _check_signature(_hmac(key.secret.encode(), to_sign).hexdigest(), signature)
     check_token(key, request.header("X-Security-Token"))
@@ -216,7 +240,11 @@ def verify_rpc_hmac_sha1(request, find_key, max_skew, nonces, on_key=lambda key:
     """The RPC (v1) signature in the query: https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism."""
     pairs = parse_qsl(request.query, keep_blank_values=True)
     params = dict(pairs)
-    if params.get("SignatureMethod") != "HMAC-SHA1" or params.get("SignatureVersion") != "1.0" or "Signature" not in params:
+    if (
+        params.get("SignatureMethod") != "HMAC-SHA1"
+        or params.get("SignatureVersion") != "1.0"
+        or "Signature" not in params
+    ):
         raise AuthFailure("malformed", "SignatureMethod HMAC-SHA1, SignatureVersion 1.0 and Signature are required")
     key = _acs_key(find_key, params.get("AccessKeyId", ""), params.get("Timestamp", ""), max_skew, on_key)
     canonical = "&".join("%s=%s" % (rpc_encode(k), rpc_encode(v)) for k, v in sorted(pairs) if k != "Signature")

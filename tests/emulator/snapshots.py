@@ -5,6 +5,7 @@ They answer on the cloud's port beside its image API (``route`` picks them out),
 per cloud and refuse to delete a snapshot that something still uses, as each cloud documents (docs/emulator.md).
 A snapshot's users are the live images whose snapshot_ids name it (an image being deleted counts until it is gone).
 """
+
 import json
 from urllib.parse import parse_qsl
 
@@ -59,8 +60,11 @@ class TencentCbs(TencentApi):
 
     @staticmethod
     def _visible(state, call):
-        return [s for s in state.snapshots["tencent"].values()
-                if s["account"] == call.account and s["region"] == call.region]
+        return [
+            s
+            for s in state.snapshots["tencent"].values()
+            if s["account"] == call.account and s["region"] == call.region
+        ]
 
     def _describe(self, state, call):
         params = call.params
@@ -68,8 +72,8 @@ class TencentCbs(TencentApi):
         if ids is not None and params.get("Filters"):
             raise ApiError("InvalidParameter", "SnapshotIds and Filters cannot be given together.")
         try:
-            offset = as_int(params.get("Offset"), "Offset", 0, 0, 10 ** 9)
-            limit = as_int(params.get("Limit"), "Limit", 20, 1, 10 ** 9)  # DescribeSnapshotsRequest.Limit: default 20
+            offset = as_int(params.get("Offset"), "Offset", 0, 0, 10**9)
+            limit = as_int(params.get("Limit"), "Limit", 20, 1, 10**9)  # DescribeSnapshotsRequest.Limit: default 20
         except ValueError as error:
             raise ApiError("InvalidParameterValue", str(error))
         if limit > 100:
@@ -78,21 +82,33 @@ class TencentCbs(TencentApi):
         if ids is not None:
             snapshots = [s for s in snapshots if s["id"] in ids]
         snapshots.sort(key=lambda s: s["id"])
-        page = snapshots[offset:offset + limit]
+        page = snapshots[offset : offset + limit]
         return {"TotalCount": len(snapshots), "SnapshotSet": [self._render(state, s) for s in page]}
 
     @staticmethod
     def _render(state, snapshot):
         images = state.snapshot_users("tencent", snapshot["id"])
         return {
-            "SnapshotId": snapshot["id"], "SnapshotName": snapshot["id"], "SnapshotState": snapshot["state"],
-            "DiskUsage": snapshot["disk_usage"] or "DATA_DISK", "DiskId": "disk-" + snapshot["id"][5:], "DiskSize": 50,
-            "Placement": {"Zone": snapshot["region"] + "-3"}, "Percent": 100, "CreateTime": "2026-01-01 00:00:00",
-            "Encrypt": False, "IsPermanent": True, "DeadlineTime": None, "CopyFromRemote": False,
-            "CopyingToRegions": [], "SnapshotType": "PRIVATE_SNAPSHOT", "ShareReference": snapshot["share_reference"],
-            "ImageCount": len(images), "Images": [{"ImageId": i, "ImageName": state.images["tencent"][i]["name"]}
-                                                  for i in images],
-            "IsLocked": snapshot["locked"], "Tags": [],
+            "SnapshotId": snapshot["id"],
+            "SnapshotName": snapshot["id"],
+            "SnapshotState": snapshot["state"],
+            "DiskUsage": snapshot["disk_usage"] or "DATA_DISK",
+            "DiskId": "disk-" + snapshot["id"][5:],
+            "DiskSize": 50,
+            "Placement": {"Zone": snapshot["region"] + "-3"},
+            "Percent": 100,
+            "CreateTime": "2026-01-01 00:00:00",
+            "Encrypt": False,
+            "IsPermanent": True,
+            "DeadlineTime": None,
+            "CopyFromRemote": False,
+            "CopyingToRegions": [],
+            "SnapshotType": "PRIVATE_SNAPSHOT",
+            "ShareReference": snapshot["share_reference"],
+            "ImageCount": len(images),
+            "Images": [{"ImageId": i, "ImageName": state.images["tencent"][i]["name"]} for i in images],
+            "IsLocked": snapshot["locked"],
+            "Tags": [],
         }
 
     def _delete(self, state, call):
@@ -101,8 +117,10 @@ class TencentCbs(TencentApi):
         if not ids:
             raise ApiError("MissingParameter", "The request is missing a required parameter `SnapshotIds`.")
         if len(ids) > state.config["tencent_cbs_max_batch"]:
-            raise ApiError("InvalidParameterValue.LimitExceeded", "SnapshotIds holds %d values, more than %d."
-                           % (len(ids), state.config["tencent_cbs_max_batch"]))
+            raise ApiError(
+                "InvalidParameterValue.LimitExceeded",
+                "SnapshotIds holds %d values, more than %d." % (len(ids), state.config["tencent_cbs_max_batch"]),
+            )
         if call.params.get("DeleteBindImages"):
             raise ApiError("InvalidParameterValue", "the emulator does not delete images through DeleteBindImages")
         visible = dict((s["id"], s) for s in self._visible(state, call))
@@ -117,13 +135,17 @@ class TencentCbs(TencentApi):
         if snapshot is None:
             raise ApiError("InvalidSnapshotId.NotFound", "The snapshot `%s` is not found." % snapshot_id)
         if state.snapshot_users("tencent", snapshot_id):
-            raise ApiError("UnsupportedOperation.SnapshotHasBindedImage",
-                           "The snapshot `%s` has created custom image(s): delete the image first." % snapshot_id)
+            raise ApiError(
+                "UnsupportedOperation.SnapshotHasBindedImage",
+                "The snapshot `%s` has created custom image(s): delete the image first." % snapshot_id,
+            )
         if snapshot["share_reference"]:
             raise ApiError("UnsupportedOperation.SnapHasShared", "The snapshot `%s` is shared." % snapshot_id)
         if snapshot["state"] != "NORMAL":
-            raise ApiError("InvalidSnapshot.NotSupported",
-                           "The snapshot `%s` is %s: only NORMAL snapshots can be deleted." % (snapshot_id, snapshot["state"]))
+            raise ApiError(
+                "InvalidSnapshot.NotSupported",
+                "The snapshot `%s` is %s: only NORMAL snapshots can be deleted." % (snapshot_id, snapshot["state"]),
+            )
         if snapshot["locked"]:
             raise ApiError("InvalidSnapshot.NotSupported", "The snapshot `%s` is locked." % snapshot_id)
 
@@ -175,15 +197,36 @@ class AliyunSnapshots(AliyunApi):
             raise _invalid(str(error))
         if ids is not None and (not isinstance(ids, list) or len(ids) > 100):
             raise _invalid("SnapshotIds must be a JSON array of up to 100 snapshot IDs.")
-        snapshots = sorted((s for s in state.snapshots["aliyun"].values()
-                            if s["account"] == call.account and s["region"] == call.region
-                            and (ids is None or s["id"] in ids)), key=lambda s: s["id"])
-        return {"TotalCount": len(snapshots), "NextToken": "", "Snapshots": {"Snapshot": [
-            {"SnapshotId": s["id"], "SnapshotName": s["id"], "Status": s["state"], "Usage": self.usage(state, s),
-             "SourceDiskId": "d-" + s["id"][2:], "SourceDiskType": "system" if s["disk_usage"] == "SYSTEM_DISK" else "data",
-             "Progress": "100%" if s["state"] == "accomplished" else "50%", "Category": "standard",
-             "CreationTime": "2026-01-01T00:00:00Z", "Encrypted": False, "Tags": {"Tag": []}}
-            for s in snapshots[:limit]]}}
+        snapshots = sorted(
+            (
+                s
+                for s in state.snapshots["aliyun"].values()
+                if s["account"] == call.account and s["region"] == call.region and (ids is None or s["id"] in ids)
+            ),
+            key=lambda s: s["id"],
+        )
+        return {
+            "TotalCount": len(snapshots),
+            "NextToken": "",
+            "Snapshots": {
+                "Snapshot": [
+                    {
+                        "SnapshotId": s["id"],
+                        "SnapshotName": s["id"],
+                        "Status": s["state"],
+                        "Usage": self.usage(state, s),
+                        "SourceDiskId": "d-" + s["id"][2:],
+                        "SourceDiskType": "system" if s["disk_usage"] == "SYSTEM_DISK" else "data",
+                        "Progress": "100%" if s["state"] == "accomplished" else "50%",
+                        "Category": "standard",
+                        "CreationTime": "2026-01-01T00:00:00Z",
+                        "Encrypted": False,
+                        "Tags": {"Tag": []},
+                    }
+                    for s in snapshots[:limit]
+                ]
+            },
+        }
 
     def _delete(self, state, call):
         """DeleteSnapshot: refuses a snapshot custom images were made from (403 SnapshotCreatedImage) and, without
@@ -191,8 +234,11 @@ class AliyunSnapshots(AliyunApi):
         words) or answers InvalidSnapshotId.NotFound (config aliyun_missing_snapshot)."""
         snapshot_id = call.params.get("SnapshotId")
         if not snapshot_id:
-            raise ApiError("MissingParameter", "The input parameter SnapshotId that is mandatory for processing this "
-                           "request is not supplied.", 400)
+            raise ApiError(
+                "MissingParameter",
+                "The input parameter SnapshotId that is mandatory for processing this request is not supplied.",
+                400,
+            )
         try:
             force = as_bool(call.params.get("Force"), "Force")
         except ValueError as error:
@@ -217,6 +263,9 @@ def route(cloud, request):
     """The snapshot front for this request, or None."""
     if cloud == "tencent" and request.header("X-TC-Action") in CBS_ACTIONS:
         return FRONTS[cloud]
-    if cloud == "aliyun" and (request.header("x-acs-action") or dict(parse_qsl(request.query)).get("Action")) in ECS_ACTIONS:
+    if (
+        cloud == "aliyun"
+        and (request.header("x-acs-action") or dict(parse_qsl(request.query)).get("Action")) in ECS_ACTIONS
+    ):
         return FRONTS[cloud]
     return None

@@ -1,4 +1,5 @@
 """Accounts, keys, images and snapshots of the three clouds. Callers hold `State.lock` around every use."""
+
 import copy
 import hashlib
 import threading
@@ -11,8 +12,10 @@ from .seed import CLOUDS, DELETING_STATE, STATE_KEY
 
 # Fields the seed derives from others: a PATCH of a source field derives them again.
 DERIVED_FROM = {
-    "image_source": {"owner", "public"}, "owner_alias": {"owner", "public", "shared"},
-    "usage": {"in_use"}, "imagetype": {"owner", "public", "shared", "members"},
+    "image_source": {"owner", "public"},
+    "owner_alias": {"owner", "public", "shared"},
+    "usage": {"in_use"},
+    "imagetype": {"owner", "public", "shared", "members"},
     "visibility": {"owner", "public", "shared", "members", "imagetype"},
     "members": {"owner", "shared"},
 }
@@ -38,14 +41,17 @@ class State:
         keys, projects = {}, {}
         for account in data["accounts"]:
             pairs = []
-            for cloud, (id_name, secret_name) in (("tencent", ("secret_id", "secret_key")),
-                                                  ("aliyun", ("access_key_id", "access_key_secret")),
-                                                  ("huawei", ("ak", "sk"))):
+            for cloud, (id_name, secret_name) in (
+                ("tencent", ("secret_id", "secret_key")),
+                ("aliyun", ("access_key_id", "access_key_secret")),
+                ("huawei", ("ak", "sk")),
+            ):
                 if cloud in account:
                     pairs.append(Key(cloud, account[cloud][id_name], account[cloud][secret_name], account["id"]))
             for sts in account["sts"]:
-                pairs.append(Key(sts["cloud"], sts["access_key"], sts["secret_key"], account["id"],
-                                 sts["token"], sts["expired"]))
+                pairs.append(
+                    Key(sts["cloud"], sts["access_key"], sts["secret_key"], account["id"], sts["token"], sts["expired"])
+                )
             for key in pairs:
                 if (key.cloud, key.key_id) in keys:
                     raise seeds.SeedError("%s key %s is used twice" % (key.cloud, key.key_id))
@@ -131,17 +137,22 @@ class State:
 
     def export(self, cloud, region=None, account=None):
         self.purge_gone(cloud)
-        return [copy.deepcopy(image) for image in self.images[cloud].values()
-                if (region is None or image["region"] == region)
-                and (account is None or image["account"] == account)]
+        return [
+            copy.deepcopy(image)
+            for image in self.images[cloud].values()
+            if (region is None or image["region"] == region) and (account is None or image["account"] == account)
+        ]
 
     # -- deletion: still described for `delete_polls` describes (as it was, or in a deleting state), then gone
 
     def start_delete(self, cloud, image, drop_snapshots=False):
         """``drop_snapshots``: True (all of the image's), or the list of snapshot ids the delete takes along."""
         if drop_snapshots:
-            dropped = drop_snapshots if isinstance(drop_snapshots, list) else (
-                image.get("snapshot_ids") or image.get("backup_ids") or [])
+            dropped = (
+                drop_snapshots
+                if isinstance(drop_snapshots, list)
+                else (image.get("snapshot_ids") or image.get("backup_ids") or [])
+            )
             for sid in dropped:
                 self.snapshots[cloud].pop(sid, None)
         polls = self.config["delete_polls"]
@@ -168,13 +179,18 @@ class State:
 
     def snapshot_users(self, cloud, snapshot_id):
         """Ids of the live images that name the snapshot (one being deleted counts until it is gone)."""
-        return sorted(image["id"] for image in self.images[cloud].values()
-                      if image["deleting_polls_left"] != 0 and snapshot_id in (image.get("snapshot_ids") or []))
+        return sorted(
+            image["id"]
+            for image in self.images[cloud].values()
+            if image["deleting_polls_left"] != 0 and snapshot_id in (image.get("snapshot_ids") or [])
+        )
 
     def binded_snapshots(self, image):
         """What Tencent DeleteImages' DeleteBindedSnap takes along (config tencent_binded_snap): the system disk's
         snapshot, or all of the image's; one that another image still names stays."""
-        ids = image["snapshot_ids"][:1] if self.config["tencent_binded_snap"] == "system" else list(image["snapshot_ids"])
+        ids = (
+            image["snapshot_ids"][:1] if self.config["tencent_binded_snap"] == "system" else list(image["snapshot_ids"])
+        )
         return [sid for sid in ids if self.snapshot_users("tencent", sid) == [image["id"]]]
 
     def export_snapshots(self, cloud, account=None):

@@ -6,6 +6,7 @@ The three services answer on their cloud's port (the SDKs are pointed at it with
 role up in the seed's ``roles`` (which accounts' keys may assume it) and issues temporary keys of the role's account
 that expire after the asked duration; those keys then sign image calls like any seeded STS key.
 """
+
 import json
 import re
 import secrets
@@ -22,13 +23,48 @@ from .tencent import AUTH_CODES, TencentApi
 # Regions of the image APIs (Tencent DescribeRegions https://www.tencentcloud.com/document/api/213/15708,
 # Alibaba https://www.alibabacloud.com/help/en/ecs/regions-and-zones); a seeded image's region counts too.
 REGIONS = {
-    "tencent": {"ap-guangzhou", "ap-shanghai", "ap-nanjing", "ap-beijing", "ap-chengdu", "ap-chongqing",
-                "ap-hongkong", "ap-singapore", "ap-jakarta", "ap-seoul", "ap-tokyo", "ap-bangkok", "ap-mumbai",
-                "na-siliconvalley", "na-ashburn", "eu-frankfurt", "sa-saopaulo"},
-    "aliyun": {"cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-qingdao", "cn-zhangjiakou",
-               "cn-huhehaote", "cn-wulanchabu", "cn-chengdu", "cn-guangzhou", "cn-hongkong", "ap-southeast-1",
-               "ap-southeast-3", "ap-southeast-5", "ap-northeast-1", "ap-northeast-2", "us-west-1", "us-east-1",
-               "eu-central-1", "eu-west-1", "me-east-1"},
+    "tencent": {
+        "ap-guangzhou",
+        "ap-shanghai",
+        "ap-nanjing",
+        "ap-beijing",
+        "ap-chengdu",
+        "ap-chongqing",
+        "ap-hongkong",
+        "ap-singapore",
+        "ap-jakarta",
+        "ap-seoul",
+        "ap-tokyo",
+        "ap-bangkok",
+        "ap-mumbai",
+        "na-siliconvalley",
+        "na-ashburn",
+        "eu-frankfurt",
+        "sa-saopaulo",
+    },
+    "aliyun": {
+        "cn-hangzhou",
+        "cn-shanghai",
+        "cn-beijing",
+        "cn-shenzhen",
+        "cn-qingdao",
+        "cn-zhangjiakou",
+        "cn-huhehaote",
+        "cn-wulanchabu",
+        "cn-chengdu",
+        "cn-guangzhou",
+        "cn-hongkong",
+        "ap-southeast-1",
+        "ap-southeast-3",
+        "ap-southeast-5",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "us-west-1",
+        "us-east-1",
+        "eu-central-1",
+        "eu-west-1",
+        "me-east-1",
+    },
 }
 # How each image API refuses a region it does not know: Tencent cvm errorcodes.py INVALIDREGION_NOTFOUND;
 # Alibaba ECS InvalidRegionId.NotFound (DescribeImages error codes).
@@ -96,11 +132,17 @@ def check_region(state, cloud, region):
 
 def check_signature(app, request, call, verify, **extra):
     """Run a signing.py verifier with the cloud's keys; the journal names the key's account even when it fails."""
+
     def on_key(key):
         call.account = key.account
 
-    return verify(request, lambda key_id: app.state.find_key(call.cloud, key_id), app.state.config["max_skew_seconds"],
-                  on_key=on_key, **extra)
+    return verify(
+        request,
+        lambda key_id: app.state.find_key(call.cloud, key_id),
+        app.state.config["max_skew_seconds"],
+        on_key=on_key,
+        **extra,
+    )
 
 
 def _duration(role, value, error):
@@ -145,11 +187,17 @@ class TencentSts(TencentApi):
             raise ApiError("UnauthorizedOperation", "The caller may not assume role %s." % role["arn"])
         if not re.match(r"^[\w+=,.@-]{2,128}$", str(params.get("RoleSessionName") or "")):
             raise ApiError("InvalidParameter.ParamError", "RoleSessionName is missing or not valid.")
-        duration = _duration(role, params.get("DurationSeconds", 7200),
-                             ApiError("InvalidParameter.OverTimeError", "DurationSeconds is out of range."))
+        duration = _duration(
+            role,
+            params.get("DurationSeconds", 7200),
+            ApiError("InvalidParameter.OverTimeError", "DurationSeconds is out of range."),
+        )
         key = issue(state, "tencent", role, duration)
-        return 200, {"Credentials": {"Token": key.token, "TmpSecretId": key.key_id, "TmpSecretKey": key.secret},
-                     "ExpiredTime": int(key.expires_at), "Expiration": _iso(key.expires_at)}
+        return 200, {
+            "Credentials": {"Token": key.token, "TmpSecretId": key.key_id, "TmpSecretKey": key.secret},
+            "ExpiredTime": int(key.expires_at),
+            "Expiration": _iso(key.expires_at),
+        }
 
 
 class AliyunSts(AliyunApi):
@@ -175,15 +223,27 @@ class AliyunSts(AliyunApi):
         if role is None:
             raise ApiError("EntityNotExist.Role", "The role not exists: %s." % params.get("RoleArn"), 404)
         if call.account not in role["trusted"]:
-            raise ApiError("NoPermission", "You are not authorized to do this action. You should be authorized by RAM.",
-                           403)
-        duration = _duration(role, params.get("DurationSeconds", 3600), ApiError(
-            "InvalidParameter.DurationSeconds", "The DurationSeconds is invalid.", 400))
+            raise ApiError(
+                "NoPermission", "You are not authorized to do this action. You should be authorized by RAM.", 403
+            )
+        duration = _duration(
+            role,
+            params.get("DurationSeconds", 3600),
+            ApiError("InvalidParameter.DurationSeconds", "The DurationSeconds is invalid.", 400),
+        )
         key = issue(state, "aliyun", role, duration, prefix="STS.")
-        return 200, {"Credentials": {"AccessKeyId": key.key_id, "AccessKeySecret": key.secret,
-                                     "SecurityToken": key.token, "Expiration": _iso(key.expires_at)},
-                     "AssumedRoleUser": {"Arn": "%s/%s" % (role["arn"], params.get("RoleSessionName")),
-                                         "AssumedRoleId": "3" + key.key_id[-12:]}}
+        return 200, {
+            "Credentials": {
+                "AccessKeyId": key.key_id,
+                "AccessKeySecret": key.secret,
+                "SecurityToken": key.token,
+                "Expiration": _iso(key.expires_at),
+            },
+            "AssumedRoleUser": {
+                "Arn": "%s/%s" % (role["arn"], params.get("RoleSessionName")),
+                "AssumedRoleId": "3" + key.key_id[-12:],
+            },
+        }
 
 
 class HuaweiAgency(HuaweiApi):
@@ -208,18 +268,35 @@ class HuaweiAgency(HuaweiApi):
         assume = identity.get("assume_role") or {}
         if identity.get("methods") != ["assume_role"] or not assume.get("agency_name"):
             raise ApiError("IAM.0011", "Request parameter error.", 400, GATEWAY)
-        role = find_role(state, "huawei", lambda r: r["agency_name"] == assume["agency_name"] and (
-            (assume.get("domain_id") and r.get("domain_id") == assume["domain_id"])
-            or (assume.get("domain_name") and r.get("domain_name") == assume["domain_name"])))
+        role = find_role(
+            state,
+            "huawei",
+            lambda r: (
+                r["agency_name"] == assume["agency_name"]
+                and (
+                    (assume.get("domain_id") and r.get("domain_id") == assume["domain_id"])
+                    or (assume.get("domain_name") and r.get("domain_name") == assume["domain_name"])
+                )
+            ),
+        )
         if role is None:
             raise ApiError("IAM.0004", "Could not find agency %s." % assume["agency_name"], 404, GATEWAY)
         if call.account not in role["trusted"]:
             raise ApiError("IAM.0003", "The caller may not assume agency %s." % role["agency_name"], 403, GATEWAY)
-        duration = _duration(role, assume.get("duration_seconds", 900),
-                             ApiError("IAM.0011", "Request parameter error: duration_seconds.", 400, GATEWAY))
+        duration = _duration(
+            role,
+            assume.get("duration_seconds", 900),
+            ApiError("IAM.0011", "Request parameter error: duration_seconds.", 400, GATEWAY),
+        )
         key = issue(state, "huawei", role, duration)
-        return 201, {"credential": {"access": key.key_id, "secret": key.secret, "securitytoken": key.token,
-                                    "expires_at": _iso(key.expires_at, fraction=True)}}
+        return 201, {
+            "credential": {
+                "access": key.key_id,
+                "secret": key.secret,
+                "securitytoken": key.token,
+                "expires_at": _iso(key.expires_at, fraction=True),
+            }
+        }
 
 
 FRONTS = {"tencent": TencentSts(), "aliyun": AliyunSts(), "huawei": HuaweiAgency()}

@@ -1,4 +1,5 @@
 """Tencent Cloud API 3.0, cvm 2017-03-12: DescribeImages and DeleteImages (POST/JSON and GET/query)."""
+
 import json
 import re
 import uuid
@@ -11,8 +12,19 @@ VERSION = "2017-03-12"
 ACTIONS = ("DescribeImages", "DeleteImages")
 ID_RE = re.compile(r"^img-[a-z0-9]{8,}$")
 # Common parameters of the legacy GET form that are not API parameters.
-COMMON = {"Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature", "SignatureMethod",
-          "Language", "Token", "RequestClient"}
+COMMON = {
+    "Action",
+    "Version",
+    "Region",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "Signature",
+    "SignatureMethod",
+    "Language",
+    "Token",
+    "RequestClient",
+}
 # DescribeImagesRequest.Filters (tencentcloud-sdk-python-cvm models.py) also documents dedicated-cluster-id and
 # cdc-cache-status, which the emulator does not implement (it answers InvalidFilter for them).
 FILTERS = ("image-id", "image-name", "image-type", "platform", "tag-key", "tag-value")
@@ -22,8 +34,10 @@ TYPES = ("PRIVATE_IMAGE", "PUBLIC_IMAGE", "SHARED_IMAGE")  # Filters docstring, 
 DELETABLE = ("NORMAL",)
 FAILED_STATES = ("CREATEFAILED", "IMPORTFAILED")
 AUTH_CODES = {
-    "malformed": "AuthFailure.InvalidAuthorization", "unknown_key": "AuthFailure.SecretIdNotFound",
-    "expired": "AuthFailure.SignatureExpire", "signature": "AuthFailure.SignatureFailure",
+    "malformed": "AuthFailure.InvalidAuthorization",
+    "unknown_key": "AuthFailure.SecretIdNotFound",
+    "expired": "AuthFailure.SignatureExpire",
+    "signature": "AuthFailure.SignatureFailure",
 }
 MAX_INDEX = 1000
 
@@ -101,8 +115,12 @@ class TencentApi:
             call.account = key.account
 
         try:
-            verify_tc3(request, lambda key_id: app.state.find_key("tencent", key_id),
-                       app.state.config["max_skew_seconds"], on_key)
+            verify_tc3(
+                request,
+                lambda key_id: app.state.find_key("tencent", key_id),
+                app.state.config["max_skew_seconds"],
+                on_key,
+            )
         except AuthFailure as failure:
             raise ApiError(AUTH_CODES.get(failure.kind, "AuthFailure.TokenFailure"), failure.message)
         if not call.region:
@@ -119,15 +137,19 @@ class TencentApi:
         params = call.params
         ids, filters = _id_list(params.get("ImageIds"), "ImageIds"), params.get("Filters")
         if ids and filters:
-            raise ApiError("InvalidParameter.InvalidParameterCoexistImageIdsFilters",
-                           "ImageIds and Filters cannot be given together.")
+            raise ApiError(
+                "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
+                "ImageIds and Filters cannot be given together.",
+            )
         if len(ids) > state.config["tencent_max_batch"]:
-            raise ApiError("InvalidParameterValue.LimitExceeded",
-                           "ImageIds holds %d values, more than %d." % (len(ids), state.config["tencent_max_batch"]))
+            raise ApiError(
+                "InvalidParameterValue.LimitExceeded",
+                "ImageIds holds %d values, more than %d." % (len(ids), state.config["tencent_max_batch"]),
+            )
         self._check_ids(ids)
         try:
-            offset = as_int(params.get("Offset"), "Offset", 0, 0, 10 ** 9)
-            limit = as_int(params.get("Limit"), "Limit", 20, 1, 10 ** 9)
+            offset = as_int(params.get("Offset"), "Offset", 0, 0, 10**9)
+            limit = as_int(params.get("Limit"), "Limit", 20, 1, 10**9)
         except ValueError as error:
             raise ApiError("InvalidParameterValue", str(error))
         if limit > 100:
@@ -138,7 +160,7 @@ class TencentApi:
         for name, values in self._filters(filters):
             images = [image for image in images if self._matches(image, call.account, name, values)]
         images.sort(key=lambda image: (image["created_at"], image["id"]), reverse=True)
-        page = images[offset:offset + limit]
+        page = images[offset : offset + limit]
         state.seen(page)
         return {"TotalCount": len(images), "ImageSet": [self._render(image, call.account) for image in page]}
 
@@ -195,17 +217,30 @@ class TencentApi:
         return image["state"]
 
     def _render(self, image, account):
-        snapshots = [{"SnapshotId": sid, "DiskUsage": "SYSTEM_DISK" if i == 0 else "DATA_DISK",
-                      "DiskSize": image["size_gb"]} for i, sid in enumerate(image["snapshot_ids"])]
+        snapshots = [
+            {"SnapshotId": sid, "DiskUsage": "SYSTEM_DISK" if i == 0 else "DATA_DISK", "DiskSize": image["size_gb"]}
+            for i, sid in enumerate(image["snapshot_ids"])
+        ]
         return {
-            "ImageId": image["id"], "OsName": image["os_name"], "ImageType": self._type(image),
-            "CreatedTime": image["created_at"], "ImageName": image["name"],
-            "ImageDescription": image["description"], "ImageSize": image["size_gb"],
-            "Architecture": image["architecture"], "ImageState": self._state(image), "Platform": image["platform"],
-            "ImageCreator": image["account"] or "", "ImageSource": image["image_source"], "SyncPercent": None,
-            "IsSupportCloudinit": True, "SnapshotSet": snapshots,
+            "ImageId": image["id"],
+            "OsName": image["os_name"],
+            "ImageType": self._type(image),
+            "CreatedTime": image["created_at"],
+            "ImageName": image["name"],
+            "ImageDescription": image["description"],
+            "ImageSize": image["size_gb"],
+            "Architecture": image["architecture"],
+            "ImageState": self._state(image),
+            "Platform": image["platform"],
+            "ImageCreator": image["account"] or "",
+            "ImageSource": image["image_source"],
+            "SyncPercent": None,
+            "IsSupportCloudinit": True,
+            "SnapshotSet": snapshots,
             "Tags": [{"Key": k, "Value": v} for k, v in sorted(image["tags"].items())],
-            "LicenseType": "TencentCloud", "ImageFamily": "", "ImageDeprecated": False,
+            "LicenseType": "TencentCloud",
+            "ImageFamily": "",
+            "ImageDeprecated": False,
         }
 
     # -- DeleteImages: all or nothing
@@ -215,8 +250,10 @@ class TencentApi:
         if not ids:
             raise ApiError("MissingParameter", "The request is missing a required parameter `ImageIds`.")
         if len(ids) > state.config["tencent_max_batch"]:
-            raise ApiError("InvalidParameterValue.LimitExceeded",
-                           "ImageIds holds %d values, more than %d." % (len(ids), state.config["tencent_max_batch"]))
+            raise ApiError(
+                "InvalidParameterValue.LimitExceeded",
+                "ImageIds holds %d values, more than %d." % (len(ids), state.config["tencent_max_batch"]),
+            )
         try:
             drop_snapshots = as_bool(call.params.get("DeleteBindedSnap"), "DeleteBindedSnap")
         except ValueError as error:
@@ -233,24 +270,34 @@ class TencentApi:
         task running, state. The codes are DeleteImages' documented ones; the precedence is the emulator's."""
         image = state.get("tencent", image_id)
         own = image is not None and image["owner"] == "self"
-        if (image is None or image["region"] != call.region or state.is_deleting(image)
-                or (own and image["account"] != call.account)):
+        if (
+            image is None
+            or image["region"] != call.region
+            or state.is_deleting(image)
+            or (own and image["account"] != call.account)
+        ):
             # Another account's own image is not visible to this one: not found, as an unknown id.
             raise ApiError("InvalidImageId.NotFound", "The image `%s` is not found." % image_id)
         if not own and not image["public"]:
-            raise ApiError("InvalidParameterValue.InvalidImageIdIsShared",
-                           "The specified image ID `%s` is a shared image." % image_id)
+            raise ApiError(
+                "InvalidParameterValue.InvalidImageIdIsShared",
+                "The specified image ID `%s` is a shared image." % image_id,
+            )
         if image["public"]:
-            raise ApiError("InvalidParameterValue.InvalidImageId",
-                           "The image `%s` does not support this operation: it is a public image." % image_id)
+            raise ApiError(
+                "InvalidParameterValue.InvalidImageId",
+                "The image `%s` does not support this operation: it is a public image." % image_id,
+            )
         if image["shared"]:
             raise ApiError("InvalidImageId.InShared", "The image `%s` is being shared." % image_id)
         if image["task_running"]:
             raise ApiError("MutexOperation.TaskRunning", "A task is running on the image `%s`." % image_id)
         deletable = DELETABLE + (FAILED_STATES if state.config["tencent_failed_states"] == "deletable" else ())
         if self._state(image) not in deletable:
-            raise ApiError("InvalidImageId.IncorrectState",
-                           "The image `%s` is in state %s and cannot be deleted." % (image_id, self._state(image)))
+            raise ApiError(
+                "InvalidImageId.IncorrectState",
+                "The image `%s` is in state %s and cannot be deleted." % (image_id, self._state(image)),
+            )
         return image
 
     # -- wire format
@@ -265,11 +312,18 @@ class TencentApi:
 
     def fault_error(self, kind, code, status, message):
         if kind == "throttle":
-            return ApiError(code or "RequestLimitExceeded", message or
-                            "Your current request times exceeds the frequency limit of 10 per second. "
-                            "Please reduce the frequency of calls.", status)
+            return ApiError(
+                code or "RequestLimitExceeded",
+                message
+                or "Your current request times exceeds the frequency limit of 10 per second. "
+                "Please reduce the frequency of calls.",
+                status,
+            )
         if kind == "server_error":
-            return ApiError(code or "InternalError", message or
-                            "An internal error has occurred. Retry your request, but if the problem persists, "
-                            "contact us.", status)
+            return ApiError(
+                code or "InternalError",
+                message
+                or "An internal error has occurred. Retry your request, but if the problem persists, contact us.",
+                status,
+            )
         return ApiError(code, message or "Injected error %s." % code, status)

@@ -1,4 +1,5 @@
 """Alibaba ECS through the real alibabacloud_ecs20140526 SDK."""
+
 import datetime
 import json
 
@@ -66,7 +67,12 @@ def test_describe_answer_fields(emu):
     images = {i.image_id: i for i in describe(sdk.aliyun(emu), status="ALL", page_size=100).images.image}
     first = images["m-emu0001"]
     assert (first.image_name, first.status, first.size, first.osname, first.image_owner_alias) == (
-        "app-1", "Available", 40, "Alibaba Cloud Linux 3", "self")
+        "app-1",
+        "Available",
+        40,
+        "Alibaba Cloud Linux 3",
+        "self",
+    )
     assert (first.usage, first.is_public, first.is_self_shared, first.progress) == ("none", False, "False", "100%")
     assert [(t.tag_key, t.tag_value) for t in first.tags.tag] == [("env", "prod")]
     assert [m.snapshot_id for m in first.disk_device_mappings.disk_device_mapping] == ["s-emu0001"]
@@ -126,22 +132,27 @@ def test_delete_lingers_as_it_was_then_gone_and_keeps_snapshots(emu, view):
     assert error(delete, client, "m-emu0001").code == "InvalidImageId.NotFound"
     mutating = emu.control.journal("aliyun", mutating=True)
     assert [(c["action"], c["params"]["ImageId"], c["status"]) for c in mutating] == [
-        ("DeleteImage", "m-emu0001", 200), ("DeleteImage", "m-emu0001", 404)]
+        ("DeleteImage", "m-emu0001", 200),
+        ("DeleteImage", "m-emu0001", 404),
+    ]
 
 
-@pytest.mark.parametrize("image_id, code, status", [
-    ("m-emu0002", "ImageUsingByInstance", 403),
-    ("m-emu0003", "ImageUseShared", 403),
-    ("m-emu0004", "OperationDenied.ImageCopying", 403),
-    ("m-emu0005", "ImageIsImporting", 403),
-    ("m-emu0006", "ImageIsExporting", 403),
-    ("m-emu0007", "ImageIsPublic", 403),
-    ("m-nothere1", "InvalidImageId.NotFound", 404),
-    ("m-emu0009", "InvalidImageId.NotFound", 404),  # another region
-    ("m-emu000a", "InvalidImageId.NotFound", 404),  # another account
-    ("m-shr0001", "InvalidImageId.NotFound", 404),
-    (SYSTEM_IMAGE, "InvalidImageId.NotFound", 404),
-])
+@pytest.mark.parametrize(
+    "image_id, code, status",
+    [
+        ("m-emu0002", "ImageUsingByInstance", 403),
+        ("m-emu0003", "ImageUseShared", 403),
+        ("m-emu0004", "OperationDenied.ImageCopying", 403),
+        ("m-emu0005", "ImageIsImporting", 403),
+        ("m-emu0006", "ImageIsExporting", 403),
+        ("m-emu0007", "ImageIsPublic", 403),
+        ("m-nothere1", "InvalidImageId.NotFound", 404),
+        ("m-emu0009", "InvalidImageId.NotFound", 404),  # another region
+        ("m-emu000a", "InvalidImageId.NotFound", 404),  # another account
+        ("m-shr0001", "InvalidImageId.NotFound", 404),
+        (SYSTEM_IMAGE, "InvalidImageId.NotFound", 404),
+    ],
+)
 def test_delete_errors(emu, image_id, code, status):
     failure = error(delete, sdk.aliyun(emu), image_id)
     assert (failure.code, failure.status_code) == (code, status)
@@ -160,7 +171,8 @@ def test_force_and_dry_run(emu, dry_run):
     in_use = error(delete, client, "m-emu0002", dry_run=True).code
     assert in_use == ("DryRunOperation" if dry_run == "documented" else "ImageUsingByInstance")
     assert error(delete, client, "m-emu0004", dry_run=True).code == (
-        "DryRunOperation" if dry_run == "documented" else "OperationDenied.ImageCopying")
+        "DryRunOperation" if dry_run == "documented" else "OperationDenied.ImageCopying"
+    )
     assert error(delete, client, "m-emu0002", dry_run=True, force=True).code == "DryRunOperation"
     assert emu.control.journal("aliyun", mutating=True) == []
     delete(client, "m-emu0002", force=True)
@@ -187,7 +199,8 @@ def test_describe_tasks_shows_imports_and_exports(emu):
 
     assert tasks() == [("ImportImage", "Processing", "m-emu0005"), ("ExportImage", "Processing", "m-emu0006")]
     assert tasks(task_action="ExportImage", task_status="Processing", resource_ids=["m-emu0006", "m-emu0001"]) == [
-        ("ExportImage", "Processing", "m-emu0006")]
+        ("ExportImage", "Processing", "m-emu0006")
+    ]
     assert tasks(task_action="ImportImage", resource_ids=["m-emu0006"]) == []
     assert tasks(task_status="Finished") == []
     assert error(tasks, task_action="CopyImage").code == "InvalidParameter"
@@ -203,14 +216,17 @@ def test_missing_image_can_be_ignored(emu):
 
 
 def test_auth_failures(emu, monkeypatch):
-    checks = [(sdk.aliyun(emu, secret="wrong"), "SignatureDoesNotMatch", 400),
-              (sdk.aliyun(emu, key_id="emu-no-such-key"), "InvalidAccessKeyId.NotFound", 404),
-              (sdk.aliyun(emu, token="stray"), "InvalidSecurityToken.MismatchWithAccessKey", 400)]
+    checks = [
+        (sdk.aliyun(emu, secret="wrong"), "SignatureDoesNotMatch", 400),
+        (sdk.aliyun(emu, key_id="emu-no-such-key"), "InvalidAccessKeyId.NotFound", 404),
+        (sdk.aliyun(emu, token="stray"), "InvalidSecurityToken.MismatchWithAccessKey", 400),
+    ]
     sts, old = emu.keys["sts"]["aliyun"], emu.keys["sts_expired"]["aliyun"]
-    checks += [(sdk.aliyun(emu, sts["access_key"], sts["secret_key"], "wrong"), "InvalidSecurityToken.Malformed", 400),
-               (sdk.aliyun(emu, sts["access_key"], sts["secret_key"]), "InvalidSecurityToken.Malformed", 400),
-               (sdk.aliyun(emu, old["access_key"], old["secret_key"], old["token"]),
-                "InvalidSecurityToken.Expired", 400)]
+    checks += [
+        (sdk.aliyun(emu, sts["access_key"], sts["secret_key"], "wrong"), "InvalidSecurityToken.Malformed", 400),
+        (sdk.aliyun(emu, sts["access_key"], sts["secret_key"]), "InvalidSecurityToken.Malformed", 400),
+        (sdk.aliyun(emu, old["access_key"], old["secret_key"], old["token"]), "InvalidSecurityToken.Expired", 400),
+    ]
     for client, code, status in checks:
         failure = error(describe, client)
         assert (failure.code, failure.status_code) == (code, status)

@@ -1,4 +1,5 @@
 """The control API, seeding, the journal and run.py itself."""
+
 import json
 import os
 import subprocess
@@ -40,12 +41,39 @@ def test_health_and_journal_entries(emu):
     request.ImageIds, request.DryRun = ["img-emu00002"], True
     sdk.tencent(emu, sts["access_key"], sts["secret_key"], sts["token"]).DeleteImages(request)
     [entry] = emu.control.journal("tencent")
-    assert set(entry) == {"seq", "time", "at", "cloud", "action", "method", "path", "account", "region", "params",
-                          "dry_run", "mutating", "status", "code", "request_id", "fault", "image_ids", "sent_headers", "tls",
-                          "applied", "mutations", "leaks", "key_id"}
+    assert set(entry) == {
+        "seq",
+        "time",
+        "at",
+        "cloud",
+        "action",
+        "method",
+        "path",
+        "account",
+        "region",
+        "params",
+        "dry_run",
+        "mutating",
+        "status",
+        "code",
+        "request_id",
+        "fault",
+        "image_ids",
+        "sent_headers",
+        "tls",
+        "applied",
+        "mutations",
+        "leaks",
+        "key_id",
+    }
     assert entry["key_id"] == sts["access_key"]
     assert (entry["action"], entry["account"], entry["region"], entry["dry_run"], entry["mutating"]) == (
-        "DeleteImages", "100000000001", "ap-guangzhou", True, False)
+        "DeleteImages",
+        "100000000001",
+        "ap-guangzhou",
+        True,
+        False,
+    )
     assert entry["params"] == {"ImageIds": ["img-emu00002"], "DryRun": True}
     assert entry["sent_headers"]["X-TC-Token"] == entry["sent_headers"]["Authorization"] == "<redacted>"
     assert entry["sent_headers"]["X-TC-Action"] == "DeleteImages"
@@ -87,13 +115,16 @@ def test_add_and_update_images(emu):
     assert [i["id"] for i in emu.control.images("tencent", account="100000000002")] == ["img-emu0000b"]
 
 
-@pytest.mark.parametrize("call, args", [
-    ("update_image", ("tencent", "img-nothere1")),
-    ("add_images", ("tencent", [{"id": "img-x0000001", "colour": "red"}])),
-    ("add_images", ("gcp", [{"id": "x"}])),
-    ("images", ("gcp",)),
-    ("reset", ({"accounts": [{"id": "1", "tencent": {"secret_id": "only-id"}}]},)),
-])
+@pytest.mark.parametrize(
+    "call, args",
+    [
+        ("update_image", ("tencent", "img-nothere1")),
+        ("add_images", ("tencent", [{"id": "img-x0000001", "colour": "red"}])),
+        ("add_images", ("gcp", [{"id": "x"}])),
+        ("images", ("gcp",)),
+        ("reset", ({"accounts": [{"id": "1", "tencent": {"secret_id": "only-id"}}]},)),
+    ],
+)
 def test_bad_control_calls(emu, call, args):
     with pytest.raises(ControlError) as info:
         getattr(emu.control, call)(*args)
@@ -103,26 +134,37 @@ def test_bad_control_calls(emu, call, args):
 
 def test_configure_validates(emu):
     assert emu.control.configure(delete_polls=5)["delete_polls"] == 5
-    for bad in ({"delete_polls": -1}, {"latency": 5}, {"tencent_max_batch": 0}, {"aliyun_missing_delete": "maybe"},
-                {"deleting_view": "DELETING"}, {"aliyun_dry_run": True}, {"huawei_error_status": 404}):
+    for bad in (
+        {"delete_polls": -1},
+        {"latency": 5},
+        {"tencent_max_batch": 0},
+        {"aliyun_missing_delete": "maybe"},
+        {"deleting_view": "DELETING"},
+        {"aliyun_dry_run": True},
+        {"huawei_error_status": 404},
+    ):
         with pytest.raises(ControlError):
             emu.control.configure(**bad)
     assert emu.control.config()["delete_polls"] == 5
     # Every choice of "Assumptions" can be set, each value of it.
     from emulator.seed import CHOICES
+
     for key, values in CHOICES.items():
         for value in values:
             assert emu.control.configure(**{key: value})[key] == value
 
 
-@pytest.mark.parametrize("cloud, image", [
-    ("tencent", {"id": "img-state0001", "state": "USING"}),      # USING comes from in_use, not a seeded state
-    ("tencent", {"id": "img-state0002", "state": "normal"}),     # exact case
-    ("aliyun", {"id": "m-state0001", "status": "Deleting"}),     # not a documented status
-    ("aliyun", {"id": "m-state0002", "status": "ALL"}),
-    ("huawei", {"id": "e9000000-0000-4000-8000-000000000001", "status": "deactivated"}),  # not an IMS status
-    ("huawei", {"id": "e9000000-0000-4000-8000-000000000002", "members": [{"member_id": "p", "status": "maybe"}]}),
-])
+@pytest.mark.parametrize(
+    "cloud, image",
+    [
+        ("tencent", {"id": "img-state0001", "state": "USING"}),  # USING comes from in_use, not a seeded state
+        ("tencent", {"id": "img-state0002", "state": "normal"}),  # exact case
+        ("aliyun", {"id": "m-state0001", "status": "Deleting"}),  # not a documented status
+        ("aliyun", {"id": "m-state0002", "status": "ALL"}),
+        ("huawei", {"id": "e9000000-0000-4000-8000-000000000001", "status": "deactivated"}),  # not an IMS status
+        ("huawei", {"id": "e9000000-0000-4000-8000-000000000002", "members": [{"member_id": "p", "status": "maybe"}]}),
+    ],
+)
 def test_seeded_states_and_members_are_the_documented_ones(emu, cloud, image):
     with pytest.raises(ControlError):
         emu.control.add_images(cloud, [image])
@@ -155,12 +197,26 @@ def test_seed_from_files(tmp_path, emu):
 
 def test_run_py_background_and_shutdown(tmp_path):
     ports_file = tmp_path / "ports.json"
-    done = subprocess.run([sys.executable, fixtures.RUN_PY, "--background", "--ports-file", str(ports_file),
-                           "--latency-ms", "5"], capture_output=True, text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [sys.executable, fixtures.RUN_PY, "--background", "--ports-file", str(ports_file), "--latency-ms", "5"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     ports = json.loads(done.stdout)
-    assert set(ports) == {"tencent", "aliyun", "huawei", "control", "pid", "tencent_https", "aliyun_https",
-                          "huawei_https", "ca_path"}
+    assert set(ports) == {
+        "tencent",
+        "aliyun",
+        "huawei",
+        "control",
+        "pid",
+        "tencent_https",
+        "aliyun_https",
+        "huawei_https",
+        "ca_path",
+    }
     assert ports["tencent"].startswith("127.0.0.1:") and ports["huawei"].startswith("http://127.0.0.1:")
     assert ports["huawei_https"].startswith("https://127.0.0.1:") and os.path.isfile(ports["ca_path"])
     assert json.loads(ports_file.read_text()) == ports
@@ -183,11 +239,13 @@ def test_run_py_background_and_shutdown(tmp_path):
         pytest.fail("the emulator left its CA file behind")
 
 
-@pytest.mark.parametrize("args", [["--seed", "/nonexistent.yml"], ["--host", "0.0.0.0"],
-                                  ["--background", "--host", "10.1.1.1"]])
+@pytest.mark.parametrize(
+    "args", [["--seed", "/nonexistent.yml"], ["--host", "0.0.0.0"], ["--background", "--host", "10.1.1.1"]]
+)
 def test_run_py_refuses(args):
-    done = subprocess.run([sys.executable, fixtures.RUN_PY, *args], capture_output=True, text=True, timeout=30,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, fixtures.RUN_PY, *args], capture_output=True, text=True, timeout=30, check=False
+    )
     assert done.returncode != 0 and done.stdout == ""
 
 
@@ -198,7 +256,8 @@ def test_run_py_stops_with_its_parent(tmp_path):
         "import subprocess, sys\n"
         "p = subprocess.Popen([sys.executable, %r, '--no-tls', '--parent-pid', str(__import__('os').getpid())],"
         " stdout=subprocess.PIPE)\n"
-        "print(p.stdout.readline().decode().strip(), flush=True)\n" % fixtures.RUN_PY)
+        "print(p.stdout.readline().decode().strip(), flush=True)\n" % fixtures.RUN_PY
+    )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30, check=True)
     ports = json.loads(done.stdout)
     for _attempt in range(50):  # the parent has exited: the emulator follows within a second or so

@@ -1,4 +1,5 @@
 """Injected faults and latency, seen through the real SDKs."""
+
 import time
 
 import pytest
@@ -100,7 +101,10 @@ def test_drop_closes_the_connection_without_an_answer(emu):
     raises(hw.ConnectionException, huawei_list, emu)
     calls = emu.control.journal()
     assert [(c["cloud"], c["fault"], c["status"]) for c in calls] == [
-        ("tencent", "drop", None), ("aliyun", "drop", None), ("huawei", "drop", None)]
+        ("tencent", "drop", None),
+        ("aliyun", "drop", None),
+        ("huawei", "drop", None),
+    ]
     assert tencent_describe(emu).TotalCount == 1
 
 
@@ -148,11 +152,17 @@ def test_faults_can_target_one_image(emu):
         assert raises(tea.ClientException, lambda e: aliyun_delete(e, "m-emu0003"), emu).code == "Forbidden.RAM"
 
 
-@pytest.mark.parametrize("fault", [
-    {"cloud": "gcp", "kind": "drop"}, {"cloud": "tencent", "kind": "explode"},
-    {"cloud": "tencent", "kind": "error"}, {"cloud": "tencent", "action": "DeleteImage", "kind": "drop"},
-    {"cloud": "huawei", "kind": "slow", "delay_ms": 10 ** 9}, {"cloud": "huawei", "kind": "drop", "color": "red"},
-])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"cloud": "gcp", "kind": "drop"},
+        {"cloud": "tencent", "kind": "explode"},
+        {"cloud": "tencent", "kind": "error"},
+        {"cloud": "tencent", "action": "DeleteImage", "kind": "drop"},
+        {"cloud": "huawei", "kind": "slow", "delay_ms": 10**9},
+        {"cloud": "huawei", "kind": "drop", "color": "red"},
+    ],
+)
 def test_bad_faults_are_refused(emu, fault):
     with pytest.raises(ControlError) as info:
         emu.control.add_fault(**fault)

@@ -1,12 +1,17 @@
 """Huawei IMS (and the IAM project lookup) through the real huaweicloudsdkims SDK."""
+
 import datetime
 import json
 
 import pytest
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkcore.signer import signer
-from huaweicloudsdkims.v2 import (GlanceDeleteImageRequest, GlanceDeleteImageRequestBody, GlanceShowImageRequest,
-                                  ListImagesRequest)
+from huaweicloudsdkims.v2 import (
+    GlanceDeleteImageRequest,
+    GlanceDeleteImageRequestBody,
+    GlanceShowImageRequest,
+    ListImagesRequest,
+)
 
 from . import sdk
 
@@ -85,9 +90,14 @@ def test_list_paging_and_limits(emu):
     # ListImagesResponse.page_info.next_marker names the next page's marker; the last page has none.
     assert [len(p) for p in pages] == [4, 4, 1] and sum(pages, []) == OWN and markers == [OWN[3], OWN[7], None]
     assert listed(client, owner=PROJECT, limit=5000)[:1] == OWN[:1]  # no maximum is documented
-    for params in ({"marker": "e0000000-0000-4000-8000-0000000000ff"}, {"sort_dir": "up"}, {"sort_key": "updated_at"},
-                   {"created_at": "after:2026-01-01T00:00:00Z"}, {"created_at": "gte:yesterday"},
-                   {"member_status": "accepted"}):
+    for params in (
+        {"marker": "e0000000-0000-4000-8000-0000000000ff"},
+        {"sort_dir": "up"},
+        {"sort_key": "updated_at"},
+        {"created_at": "after:2026-01-01T00:00:00Z"},
+        {"created_at": "gte:yesterday"},
+        {"member_status": "accepted"},
+    ):
         failure = error(listed, client, **params)
         assert (failure.status_code, failure.error_code) == (400, "IMG.0001")
 
@@ -106,14 +116,22 @@ def test_show_fields_and_not_found(emu):
     client = sdk.huawei(emu)
     image = show(client, OWN[0])
     assert (image.name, image.status, image.visibility, image.imagetype, image.min_disk) == (
-        "api-1", "active", "private", "private", 40)
+        "api-1",
+        "active",
+        "private",
+        "private",
+        40,
+    )
     assert (show(client, OWN[7]).imagetype, show(client, OWN[7]).owner) == ("shared", PROJECT)
     assert image.owner == emu.keys["huawei"]["projects"]["cn-north-4"]
     assert image.tags == ["env.prod"] and image.os_version == "Ubuntu 22.04 server 64bit"
     assert show(client, FULL_IMAGE).backup_id == BACKUP
     assert (show(client, GOLD).imagetype, show(client, GOLD).visibility) == ("gold", "public")
-    for missing in ("e0000000-0000-4000-8000-0000000000ff", "e0000000-0000-4000-8000-00000000000a",
-                    "e0000000-0000-4000-8000-00000000000b"):
+    for missing in (
+        "e0000000-0000-4000-8000-0000000000ff",
+        "e0000000-0000-4000-8000-00000000000a",
+        "e0000000-0000-4000-8000-00000000000b",
+    ):
         failure = error(show, client, missing)
         # The IMS error-code list gives HTTP 400 for every IMG code (huawei_error_status: table, the default).
         assert (failure.status_code, failure.error_code) == (400, "IMG.0027") and failure.request_id
@@ -137,7 +155,11 @@ def test_delete_lingers_then_not_found(emu, view, status):
         delete(client, image_id)
     calls = emu.control.journal("huawei", mutating=True)
     assert [(c["action"], c["status"]) for c in calls] == [
-        ("DeleteImage", 204), ("DeleteImage", 400), ("DeleteImage", 204), ("DeleteImage", 204)]
+        ("DeleteImage", 204),
+        ("DeleteImage", 400),
+        ("DeleteImage", 204),
+        ("DeleteImage", 204),
+    ]
 
 
 def test_delete_backup_only_with_the_flag(emu):
@@ -173,8 +195,9 @@ def test_members_of_an_own_image(emu):
     first = client.glance_list_image_members(GlanceListImageMembersRequest(image_id=OWN[0], limit=2)).to_json_object()
     assert [m["member_id"] for m in first["members"]] == ["p1", "p2"]
     # GlanceListImageMembersRequest.marker: "marker的值需为base64编码内容" (a base64 token from page_info).
-    rest = client.glance_list_image_members(GlanceListImageMembersRequest(
-        image_id=OWN[0], limit=2, marker=first["page_info"]["next_marker"])).to_json_object()
+    rest = client.glance_list_image_members(
+        GlanceListImageMembersRequest(image_id=OWN[0], limit=2, marker=first["page_info"]["next_marker"])
+    ).to_json_object()
     assert [m["member_id"] for m in rest["members"]] == ["p3"] and not rest["page_info"]["next_marker"]
     for image_id in (SHARED_IN, GOLD, "e0000000-0000-4000-8000-0000000000ff"):
         failure = error(client.glance_list_image_members, GlanceListImageMembersRequest(image_id=image_id))
@@ -182,17 +205,20 @@ def test_members_of_an_own_image(emu):
     assert [c["action"] for c in emu.control.journal("huawei")][:1] == ["ListImageMembers"]
 
 
-@pytest.mark.parametrize("image_id, status, code", [
-    (OWN[2], 400, "IMG.0090"),  # queued
-    (OWN[3], 400, "IMG.0090"),  # saving
-    (OWN[5], 400, "IMG.0091"),  # protected
-    (GOLD, 400, "IMG.0094"),
-    (SHARED_IN, 400, "IMG.0092"),
-    (MARKET, 400, "IMG.0093"),
-    ("e0000000-0000-4000-8000-0000000000ff", 400, "IMG.0027"),
-    ("e0000000-0000-4000-8000-00000000000b", 400, "IMG.0027"),  # another account's image
-    ("bad-id", 400, "IMG.0066"),
-])
+@pytest.mark.parametrize(
+    "image_id, status, code",
+    [
+        (OWN[2], 400, "IMG.0090"),  # queued
+        (OWN[3], 400, "IMG.0090"),  # saving
+        (OWN[5], 400, "IMG.0091"),  # protected
+        (GOLD, 400, "IMG.0094"),
+        (SHARED_IN, 400, "IMG.0092"),
+        (MARKET, 400, "IMG.0093"),
+        ("e0000000-0000-4000-8000-0000000000ff", 400, "IMG.0027"),
+        ("e0000000-0000-4000-8000-00000000000b", 400, "IMG.0027"),  # another account's image
+        ("bad-id", 400, "IMG.0066"),
+    ],
+)
 def test_delete_errors(emu, image_id, status, code):
     failure = error(delete, sdk.huawei(emu), image_id)
     assert (failure.status_code, failure.error_code) == (status, code)
@@ -202,11 +228,15 @@ def test_delete_errors(emu, image_id, status, code):
 def test_auth_failures(emu, monkeypatch):
     sts, old = emu.keys["sts"]["huawei"], emu.keys["sts_expired"]["huawei"]
     foreign_project = "2c3d4e5f60714a8293a4b5c6d7e8f902"
-    for client in (sdk.huawei(emu, sk="wrong"), sdk.huawei(emu, ak="emu-no-such-ak"),
-                   sdk.huawei(emu, token="stray"), sdk.huawei(emu, project_id=foreign_project),
-                   sdk.huawei(emu, sts["access_key"], sts["secret_key"]),
-                   sdk.huawei(emu, sts["access_key"], sts["secret_key"], token="wrong"),
-                   sdk.huawei(emu, old["access_key"], old["secret_key"], token=old["token"])):
+    for client in (
+        sdk.huawei(emu, sk="wrong"),
+        sdk.huawei(emu, ak="emu-no-such-ak"),
+        sdk.huawei(emu, token="stray"),
+        sdk.huawei(emu, project_id=foreign_project),
+        sdk.huawei(emu, sts["access_key"], sts["secret_key"]),
+        sdk.huawei(emu, sts["access_key"], sts["secret_key"], token="wrong"),
+        sdk.huawei(emu, old["access_key"], old["secret_key"], token=old["token"]),
+    ):
         failure = error(listed, client)
         assert (failure.status_code, failure.error_code) == (401, "APIGW.0301") and failure.request_id
     assert listed(sdk.huawei(emu, sts["access_key"], sts["secret_key"], token=sts["token"]), owner=PROJECT) == OWN

@@ -1,4 +1,5 @@
 """Per-action quotas (config ``quotas``): beyond its quota a call gets the cloud's documented throttling answer."""
+
 import pytest
 from alibabacloud_ecs20140526 import models as ali
 from alibabacloud_tea_openapi import exceptions as tea
@@ -25,8 +26,9 @@ def tencent_dry_run(emu, image_id="img-emu00001", client=None):
 
 
 def aliyun_delete(emu, image_id, dry_run=False, client=None):
-    return (client or sdk.aliyun(emu)).delete_image(ali.DeleteImageRequest(
-        region_id=sdk.ALIYUN_REGION, image_id=image_id, dry_run=dry_run))
+    return (client or sdk.aliyun(emu)).delete_image(
+        ali.DeleteImageRequest(region_id=sdk.ALIYUN_REGION, image_id=image_id, dry_run=dry_run)
+    )
 
 
 def huawei_delete(emu, image_id, client=None):
@@ -45,14 +47,17 @@ def throttle_of(call):
     return error.error_code, error.status_code
 
 
-@pytest.mark.parametrize("cloud,call,code,status", [
-    # Tencent: RequestLimitExceeded (the code the SDK's own retryer backs off on, tencentcloud/common/retry.py), in
-    # the HTTP 200 envelope of every API 3.0 error; Alibaba: Throttling.User, 400; Huawei: the gateway's APIGW.0308,
-    # 429 (the SDK keeps the status as its error code). Sources: docs/emulator.md, "Error codes".
-    ("tencent", lambda emu: tencent_delete(emu, MISSING["tencent"]), "RequestLimitExceeded", 200),
-    ("aliyun", lambda emu: aliyun_delete(emu, MISSING["aliyun"]), "Throttling.User", 400),
-    ("huawei", lambda emu: huawei_delete(emu, MISSING["huawei"]), "429", 429),
-])
+@pytest.mark.parametrize(
+    "cloud,call,code,status",
+    [
+        # Tencent: RequestLimitExceeded (the code the SDK's own retryer backs off on, tencentcloud/common/retry.py), in
+        # the HTTP 200 envelope of every API 3.0 error; Alibaba: Throttling.User, 400; Huawei: the gateway's APIGW.0308,
+        # 429 (the SDK keeps the status as its error code). Sources: docs/emulator.md, "Error codes".
+        ("tencent", lambda emu: tencent_delete(emu, MISSING["tencent"]), "RequestLimitExceeded", 200),
+        ("aliyun", lambda emu: aliyun_delete(emu, MISSING["aliyun"]), "Throttling.User", 400),
+        ("huawei", lambda emu: huawei_delete(emu, MISSING["huawei"]), "429", 429),
+    ],
+)
 def test_a_call_beyond_the_quota_gets_the_clouds_throttling_answer(emu, cloud, call, code, status):
     action = {"tencent": "DeleteImages"}.get(cloud, "DeleteImage")
     emu.control.configure(quotas={cloud: {action: SLOW}})
@@ -86,12 +91,20 @@ def test_each_account_has_its_own_bucket(emu):
 
 
 def test_quotas_are_checked_set_and_reset(emu):
-    for bad in ({"gcp": {"DeleteImage": 1}}, {"aliyun": {"DeleteImages": 1}}, {"aliyun": {"DeleteImage": 0}},
-                {"aliyun": {"DeleteImage": True}}, {"aliyun": {"DeleteImage": "5"}}, {"aliyun": 5}, [1]):
+    for bad in (
+        {"gcp": {"DeleteImage": 1}},
+        {"aliyun": {"DeleteImages": 1}},
+        {"aliyun": {"DeleteImage": 0}},
+        {"aliyun": {"DeleteImage": True}},
+        {"aliyun": {"DeleteImage": "5"}},
+        {"aliyun": 5},
+        [1],
+    ):
         with pytest.raises(ControlError):
             emu.control.configure(quotas=bad)
     assert emu.control.configure(quotas={"tencent": {"DeleteImages": 2.5}})["quotas"] == {
-        "tencent": {"DeleteImages": 2.5}}
+        "tencent": {"DeleteImages": 2.5}
+    }
     emu.control.reset()
     assert emu.control.config()["quotas"] == {}
 

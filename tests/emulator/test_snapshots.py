@@ -1,5 +1,6 @@
 """The snapshot calls of the emulator (snapshots.py), driven by the official SDKs: Tencent's CBS client
 (tencentcloud-sdk-python-cbs) and Alibaba's ECS client."""
+
 import json
 
 import pytest
@@ -20,8 +21,11 @@ from .seed import SeedError, normalize
 def cbs(emu):
     keys = emu.keys["tencent"]
     profile = HttpProfile(protocol="http", endpoint=emu.ports["tencent"], reqTimeout=10)
-    return CbsClient(credential.Credential(keys["secret_id"], keys["secret_key"]), sdk.TENCENT_REGION,
-                     ClientProfile(httpProfile=profile, language="en-US"))
+    return CbsClient(
+        credential.Credential(keys["secret_id"], keys["secret_key"]),
+        sdk.TENCENT_REGION,
+        ClientProfile(httpProfile=profile, language="en-US"),
+    )
 
 
 def cbs_request(cls, **fields):
@@ -41,9 +45,18 @@ def delete(client, ids):
 def shared_seed(emu, snapshots=None):
     """The default seed plus img-emu0000c, which shares web-1's data-disk snapshot snap-emu00002."""
     seed = dict(emu.seed)
-    seed["images"] = dict(seed["images"], tencent=seed["images"]["tencent"] + [
-        {"id": "img-emu0000c", "name": "shares-a-snapshot", "account": emu.keys["account"],
-         "snapshot_ids": ["snap-emu00004", "snap-emu00002"]}])
+    seed["images"] = dict(
+        seed["images"],
+        tencent=seed["images"]["tencent"]
+        + [
+            {
+                "id": "img-emu0000c",
+                "name": "shares-a-snapshot",
+                "account": emu.keys["account"],
+                "snapshot_ids": ["snap-emu00004", "snap-emu00002"],
+            }
+        ],
+    )
     if snapshots:
         seed["snapshots"] = snapshots
     emu.control.reset(seed)
@@ -88,7 +101,9 @@ def test_cbs_delete_is_all_or_nothing_and_refuses_what_an_image_uses(emu):
     answer = delete(client, ["snap-emu00003"])
     assert answer.RequestId and "snap-emu00003" not in {s["id"] for s in emu.control.snapshots("tencent")}
     calls = [c for c in emu.control.journal("tencent") if c["action"] == "DeleteSnapshots"]
-    assert [c["mutating"] for c in calls] == [True, True] and calls[0]["code"] == "UnsupportedOperation.SnapshotHasBindedImage"
+    assert [c["mutating"] for c in calls] == [True, True] and calls[0][
+        "code"
+    ] == "UnsupportedOperation.SnapshotHasBindedImage"
 
 
 def _delete_images_request(ids):
@@ -97,9 +112,14 @@ def _delete_images_request(ids):
     return request
 
 
-@pytest.mark.parametrize("fields, code", [({"share_reference": 1}, "UnsupportedOperation.SnapHasShared"),
-                                          ({"state": "CREATING"}, "InvalidSnapshot.NotSupported"),
-                                          ({"locked": True}, "InvalidSnapshot.NotSupported")])
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"share_reference": 1}, "UnsupportedOperation.SnapHasShared"),
+        ({"state": "CREATING"}, "InvalidSnapshot.NotSupported"),
+        ({"locked": True}, "InvalidSnapshot.NotSupported"),
+    ],
+)
 def test_cbs_delete_refusals_from_seeded_fields(emu, fields, code):
     shared_seed(emu, snapshots={"tencent": [dict(fields, id="snap-free0001")]})
     with pytest.raises(TencentCloudSDKException) as error:
@@ -135,17 +155,23 @@ def aliyun_delete(emu, snapshot_id, force=None):
 def test_ecs_describe_snapshots_usage(emu):
     seed = dict(emu.seed, snapshots={"aliyun": [{"id": "s-emu0001", "disk_ids": ["d-1"]}, {"id": "s-free0001"}]})
     emu.control.reset(seed)
-    answer = sdk.aliyun(emu).describe_snapshots(ecs_models.DescribeSnapshotsRequest(
-        region_id=sdk.ALIYUN_REGION, snapshot_ids='["s-emu0001", "s-emu0002", "s-free0001"]', max_results=100))
+    answer = sdk.aliyun(emu).describe_snapshots(
+        ecs_models.DescribeSnapshotsRequest(
+            region_id=sdk.ALIYUN_REGION, snapshot_ids='["s-emu0001", "s-emu0002", "s-free0001"]', max_results=100
+        )
+    )
     usage = {s.snapshot_id: s.usage for s in answer.body.snapshots.snapshot}
     assert usage == {"s-emu0001": "image_disk", "s-emu0002": "image", "s-free0001": "none"}
 
 
-@pytest.mark.parametrize("seeded, force, code", [
-    ({"id": "s-emu0001"}, None, "SnapshotCreatedImage"),  # m-emu0001 was made from it
-    ({"id": "s-free0001", "disk_ids": ["d-1"]}, None, "SnapshotCreatedDisk"),
-    ({"id": "s-free0001", "disk_ids": ["d-1"]}, True, None),  # Force deletes it
-])
+@pytest.mark.parametrize(
+    "seeded, force, code",
+    [
+        ({"id": "s-emu0001"}, None, "SnapshotCreatedImage"),  # m-emu0001 was made from it
+        ({"id": "s-free0001", "disk_ids": ["d-1"]}, None, "SnapshotCreatedDisk"),
+        ({"id": "s-free0001", "disk_ids": ["d-1"]}, True, None),  # Force deletes it
+    ],
+)
 def test_ecs_delete_snapshot_refusals(emu, seeded, force, code):
     emu.control.reset(dict(emu.seed, snapshots={"aliyun": [seeded]}))
     if code is None:

@@ -1,4 +1,5 @@
 """The emulator's assumed-role services and region checks, through the real SDKs' own calls and providers."""
+
 import time
 
 import pytest
@@ -25,29 +26,47 @@ def account_keys(emu, cloud, index):
 
 def tencent_assume(emu, secret_id, secret_key, role=TENCENT_ROLE, duration=900):
     profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=emu.ports["tencent"], reqTimeout=10))
-    client = CommonClient("sts", "2018-08-13", credential.Credential(secret_id, secret_key), "ap-guangzhou",
-                          profile=profile)
-    return client.call_json("AssumeRole", {"RoleArn": role, "RoleSessionName": "emu-test",
-                                           "DurationSeconds": duration})["Response"]
+    client = CommonClient(
+        "sts", "2018-08-13", credential.Credential(secret_id, secret_key), "ap-guangzhou", profile=profile
+    )
+    return client.call_json(
+        "AssumeRole", {"RoleArn": role, "RoleSessionName": "emu-test", "DurationSeconds": duration}
+    )["Response"]
 
 
 def aliyun_assume(emu, key_id, secret, role=ALIYUN_ROLE):
     provider = RamRoleArnCredentialsProvider(
         credentials_provider=StaticAKCredentialsProvider(access_key_id=key_id, access_key_secret=secret),
-        role_arn=role, role_session_name="emu-test", sts_endpoint="http://" + emu.ports["aliyun"])
+        role_arn=role,
+        role_session_name="emu-test",
+        sts_endpoint="http://" + emu.ports["aliyun"],
+    )
     return provider.get_credentials()
 
 
 def huawei_assume(emu, ak, sk, agency="image-cleaner", domain="emu-domain-1", duration=900):
     config = sdk.HttpConfig.get_default_config()
     config.retry_times = 0
-    client = IamClient.new_builder().with_http_config(config).with_credentials(BasicCredentials(ak, sk)) \
-        .with_endpoints([emu.ports["huawei"]]).build()
-    body = iam_model.CreateTemporaryAccessKeyByAgencyRequestBody(auth=iam_model.AgencyAuth(
-        identity=iam_model.AgencyAuthIdentity(methods=["assume_role"], assume_role=iam_model.IdentityAssumerole(
-            agency_name=agency, domain_name=domain, duration_seconds=duration))))
+    client = (
+        IamClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(BasicCredentials(ak, sk))
+        .with_endpoints([emu.ports["huawei"]])
+        .build()
+    )
+    body = iam_model.CreateTemporaryAccessKeyByAgencyRequestBody(
+        auth=iam_model.AgencyAuth(
+            identity=iam_model.AgencyAuthIdentity(
+                methods=["assume_role"],
+                assume_role=iam_model.IdentityAssumerole(
+                    agency_name=agency, domain_name=domain, duration_seconds=duration
+                ),
+            )
+        )
+    )
     return client.create_temporary_access_key_by_agency(
-        iam_model.CreateTemporaryAccessKeyByAgencyRequest(body=body)).credential
+        iam_model.CreateTemporaryAccessKeyByAgencyRequest(body=body)
+    ).credential
 
 
 def test_tencent_assume_role_issues_keys_of_the_role_account(emu):
@@ -60,13 +79,18 @@ def test_tencent_assume_role_issues_keys_of_the_role_account(emu):
     assert answer["ExpiredTime"] > time.time()
     calls = emu.control.journal(cloud="tencent")
     assert [(c["action"], c["account"]) for c in calls] == [
-        ("AssumeRole", "100000000002"), ("DescribeImages", "100000000001")]
+        ("AssumeRole", "100000000002"),
+        ("DescribeImages", "100000000001"),
+    ]
 
 
-@pytest.mark.parametrize("index,role,code", [
-    (1, "qcs::cam::uin/100000000001:roleName/nobody", "ResourceNotFound.RoleNotFound"),
-    (0, TENCENT_ROLE, "UnauthorizedOperation"),
-])
+@pytest.mark.parametrize(
+    "index,role,code",
+    [
+        (1, "qcs::cam::uin/100000000001:roleName/nobody", "ResourceNotFound.RoleNotFound"),
+        (0, TENCENT_ROLE, "UnauthorizedOperation"),
+    ],
+)
 def test_tencent_refusals(emu, index, role, code):
     keys = account_keys(emu, "tencent", index)
     with pytest.raises(TencentCloudSDKException) as info:
@@ -102,14 +126,19 @@ def test_aliyun_provider_gets_keys_that_sign_ecs_calls(emu):
     assert [i.image_id for i in body.images.image] == ["m-emu0001"]
     calls = emu.control.journal(cloud="aliyun")
     assert [(c["action"], c["account"]) for c in calls] == [
-        ("AssumeRole", "100000000002"), ("DescribeImages", "100000000001")]
+        ("AssumeRole", "100000000002"),
+        ("DescribeImages", "100000000001"),
+    ]
 
 
-@pytest.mark.parametrize("index,secret,role,code", [
-    (1, None, "acs:ram::100000000001:role/nobody", "EntityNotExist.Role"),
-    (0, None, ALIYUN_ROLE, "NoPermission"),
-    (1, "wrong", ALIYUN_ROLE, "SignatureDoesNotMatch"),
-])
+@pytest.mark.parametrize(
+    "index,secret,role,code",
+    [
+        (1, None, "acs:ram::100000000001:role/nobody", "EntityNotExist.Role"),
+        (0, None, ALIYUN_ROLE, "NoPermission"),
+        (1, "wrong", ALIYUN_ROLE, "SignatureDoesNotMatch"),
+    ],
+)
 def test_aliyun_refusals(emu, index, secret, role, code):
     keys = account_keys(emu, "aliyun", index)
     with pytest.raises(CredentialException) as info:
@@ -144,7 +173,9 @@ def test_huawei_agency_keys_sign_ims_calls(emu):
     assert image.id == "e0000000-0000-4000-8000-000000000001"
     calls = emu.control.journal(cloud="huawei")
     assert [(c["action"], c["account"]) for c in calls] == [
-        ("CreateTemporaryAccessKeyByAgency", "100000000002"), ("ShowImage", "100000000001")]
+        ("CreateTemporaryAccessKeyByAgency", "100000000002"),
+        ("ShowImage", "100000000001"),
+    ]
 
 
 @pytest.mark.parametrize("index,agency,status", [(1, "nobody", 404), (0, "image-cleaner", 403)])
@@ -173,16 +204,22 @@ def test_unknown_regions_are_refused_as_each_cloud_documents(emu):
         sdk.aliyun(emu, region="xx-nowhere-1").describe_images(models.DescribeImagesRequest(region_id="xx-nowhere-1"))
     assert info.value.code == "InvalidRegionId.NotFound" and info.value.status_code == 404
     # A seeded region that is on no list still works (ap-shanghai is on Tencent's; the seed may add others).
-    assert sdk.tencent(emu, region="ap-shanghai").call_json("DescribeImages", {"Limit": 1})["Response"]["TotalCount"] >= 1
+    assert (
+        sdk.tencent(emu, region="ap-shanghai").call_json("DescribeImages", {"Limit": 1})["Response"]["TotalCount"] >= 1
+    )
 
 
 def test_aliyun_duration_is_bounded_by_the_role_maximum(emu):
     keys = account_keys(emu, "aliyun", 1)
     provider = RamRoleArnCredentialsProvider(
-        credentials_provider=StaticAKCredentialsProvider(access_key_id=keys["access_key_id"],
-                                                         access_key_secret=keys["access_key_secret"]),
-        role_arn=ALIYUN_ROLE, role_session_name="emu-test", duration_seconds=3601,
-        sts_endpoint="http://" + emu.ports["aliyun"])
+        credentials_provider=StaticAKCredentialsProvider(
+            access_key_id=keys["access_key_id"], access_key_secret=keys["access_key_secret"]
+        ),
+        role_arn=ALIYUN_ROLE,
+        role_session_name="emu-test",
+        duration_seconds=3601,
+        sts_endpoint="http://" + emu.ports["aliyun"],
+    )
     with pytest.raises(CredentialException) as info:
         provider.get_credentials()
     assert "InvalidParameter.DurationSeconds" in str(info.value)

@@ -1,4 +1,5 @@
 """Tencent CVM through the real tencentcloud SDK."""
+
 import json
 import time
 import types
@@ -50,11 +51,17 @@ def test_describe_private_images_in_both_forms(emu, method):
     assert [image.ImageId for image in answer.ImageSet] == OWN
     first = answer.ImageSet[0]
     assert (first.ImageName, first.ImageState, first.ImageType, first.ImageSize) == (
-        "web-1", "NORMAL", "PRIVATE_IMAGE", 50)
+        "web-1",
+        "NORMAL",
+        "PRIVATE_IMAGE",
+        50,
+    )
     assert first.CreatedTime == "2026-01-10T08:00:00Z"
     assert {(tag.Key, tag.Value) for tag in first.Tags} == {("env", "prod"), ("app", "web")}
-    assert [(s.SnapshotId, s.DiskUsage) for s in first.SnapshotSet] == [("snap-emu00001", "SYSTEM_DISK"),
-                                                                        ("snap-emu00002", "DATA_DISK")]
+    assert [(s.SnapshotId, s.DiskUsage) for s in first.SnapshotSet] == [
+        ("snap-emu00001", "SYSTEM_DISK"),
+        ("snap-emu00002", "DATA_DISK"),
+    ]
     ids = describe(client, ids=["img-emu00001", "img-emu0000b", "img-zzzzzzzz"])
     assert [image.ImageId for image in ids.ImageSet] == ["img-emu00001"]
     assert emu.control.journal("tencent")[-1]["method"] == method
@@ -98,7 +105,9 @@ def test_describe_paging_and_limits(emu):
     assert error(describe, client, filters={"owner": ["me"]}).code == "InvalidFilter"
 
 
-@pytest.mark.parametrize("binded, dropped", [("system", {"snap-emu00001"}), ("all", {"snap-emu00001", "snap-emu00002"})])
+@pytest.mark.parametrize(
+    "binded, dropped", [("system", {"snap-emu00001"}), ("all", {"snap-emu00001", "snap-emu00002"})]
+)
 @pytest.mark.parametrize("view, shown", [("unchanged", "NORMAL"), ("state", "DELETING")])
 def test_delete_lingers_and_drops_binded_snapshots(emu, view, shown, binded, dropped):
     """What DescribeImages shows after DeleteImages is not documented (Image.ImageState has no DELETING): the image
@@ -137,20 +146,23 @@ def test_dry_run_answers_request_id_and_changes_nothing(emu):
     assert error(delete, client, ["img-emu00003"], dry_run=True).code == "InvalidImageId.InShared"
 
 
-@pytest.mark.parametrize("image_id, code", [
-    ("img-zzzzzzzz", "InvalidImageId.NotFound"),
-    ("img-emu0000a", "InvalidImageId.NotFound"),  # another region
-    ("img-emu0000b", "InvalidImageId.NotFound"),  # another account's image
-    ("img-shr00001", "InvalidParameterValue.InvalidImageIdIsShared"),  # shared with this account
-    ("img-pub00001", "InvalidParameterValue.InvalidImageId"),
-    ("img-emu00003", "InvalidImageId.InShared"),
-    ("img-emu00004", "MutexOperation.TaskRunning"),
-    ("img-emu00005", "InvalidImageId.IncorrectState"),
-    ("img-emu00006", "InvalidImageId.IncorrectState"),
-    ("img-emu00007", "InvalidImageId.IncorrectState"),
-    ("img-emu00008", "InvalidImageId.IncorrectState"),
-    ("img_bad", "InvalidImageId.Malformed"),
-])
+@pytest.mark.parametrize(
+    "image_id, code",
+    [
+        ("img-zzzzzzzz", "InvalidImageId.NotFound"),
+        ("img-emu0000a", "InvalidImageId.NotFound"),  # another region
+        ("img-emu0000b", "InvalidImageId.NotFound"),  # another account's image
+        ("img-shr00001", "InvalidParameterValue.InvalidImageIdIsShared"),  # shared with this account
+        ("img-pub00001", "InvalidParameterValue.InvalidImageId"),
+        ("img-emu00003", "InvalidImageId.InShared"),
+        ("img-emu00004", "MutexOperation.TaskRunning"),
+        ("img-emu00005", "InvalidImageId.IncorrectState"),
+        ("img-emu00006", "InvalidImageId.IncorrectState"),
+        ("img-emu00007", "InvalidImageId.IncorrectState"),
+        ("img-emu00008", "InvalidImageId.IncorrectState"),
+        ("img_bad", "InvalidImageId.Malformed"),
+    ],
+)
 def test_delete_errors_name_the_image(emu, image_id, code):
     failure = error(delete, sdk.tencent(emu), [image_id])
     assert (failure.code, image_id in failure.message) == (code, True)
@@ -204,10 +216,18 @@ def test_auth_failures(emu, monkeypatch):
 
 
 def test_malformed_header_and_exact_content_type(emu):
-    response = requests.post("http://%s/" % emu.ports["tencent"], data="{}", timeout=5,
-                             headers={"Content-Type": "application/json", "X-TC-Action": "DescribeImages",
-                                      "X-TC-Version": "2017-03-12", "X-TC-Region": "ap-guangzhou",
-                                      "Authorization": "TC3-HMAC-SHA256 nonsense"})
+    response = requests.post(
+        "http://%s/" % emu.ports["tencent"],
+        data="{}",
+        timeout=5,
+        headers={
+            "Content-Type": "application/json",
+            "X-TC-Action": "DescribeImages",
+            "X-TC-Version": "2017-03-12",
+            "X-TC-Region": "ap-guangzhou",
+            "Authorization": "TC3-HMAC-SHA256 nonsense",
+        },
+    )
     assert (response.status_code, response.headers["Content-Type"]) == (200, "application/json")
     body = response.json()["Response"]
     assert body["Error"]["Code"] == "AuthFailure.InvalidAuthorization" and body["RequestId"]

@@ -1,4 +1,5 @@
 """The HTTPS ports: a CA made at start, each SDK trusting it through its own TLS option."""
+
 import ssl
 import urllib.request
 
@@ -22,10 +23,14 @@ from . import sdk
 
 def tencent(emu, certification):
     keys = emu.keys["tencent"]
-    profile = HttpProfile(protocol="https", endpoint=emu.ports["tencent_https"], reqTimeout=10,
-                          certification=certification)
-    client = CvmClient(credential.Credential(keys["secret_id"], keys["secret_key"]), sdk.TENCENT_REGION,
-                       ClientProfile(httpProfile=profile, language="en-US"))
+    profile = HttpProfile(
+        protocol="https", endpoint=emu.ports["tencent_https"], reqTimeout=10, certification=certification
+    )
+    client = CvmClient(
+        credential.Credential(keys["secret_id"], keys["secret_key"]),
+        sdk.TENCENT_REGION,
+        ClientProfile(httpProfile=profile, language="en-US"),
+    )
     return client.DescribeImages(tc.DescribeImagesRequest()).TotalCount
 
 
@@ -34,17 +39,27 @@ def aliyun(emu, ca=None, ignore_ssl=False):
     TLS options of the first client and reused by later ones whatever theirs: forget them first."""
     from alibabacloud_tea_util.models import RuntimeOptions
     from darabonba.core import DaraCore
+
     DaraCore._sessions.clear()
     keys = emu.keys["aliyun"]
     endpoint = emu.ports["aliyun_https"]
-    config = AliyunConfig(access_key_id=keys["access_key_id"], access_key_secret=keys["access_key_secret"],
-                          region_id=sdk.ALIYUN_REGION, endpoint=endpoint, protocol="https",
-                          connect_timeout=5000, read_timeout=10000)
+    config = AliyunConfig(
+        access_key_id=keys["access_key_id"],
+        access_key_secret=keys["access_key_secret"],
+        region_id=sdk.ALIYUN_REGION,
+        endpoint=endpoint,
+        protocol="https",
+        connect_timeout=5000,
+        read_timeout=10000,
+    )
     if ca:
         config.ca = ca
     runtime = RuntimeOptions(ignore_ssl=ignore_ssl, ca=ca)
-    return EcsClient(config).describe_images_with_options(
-        ali.DescribeImagesRequest(region_id=sdk.ALIYUN_REGION), runtime).body.total_count
+    return (
+        EcsClient(config)
+        .describe_images_with_options(ali.DescribeImagesRequest(region_id=sdk.ALIYUN_REGION), runtime)
+        .body.total_count
+    )
 
 
 def huawei(emu, ca=None, ignore=False):
@@ -56,8 +71,13 @@ def huawei(emu, ca=None, ignore=False):
     if ca:
         config.ssl_ca_cert = ca
     cred = BasicCredentials(keys["ak"], keys["sk"], keys["projects"][sdk.HUAWEI_REGION])
-    client = ImsClient.new_builder().with_http_config(config).with_credentials(cred) \
-        .with_endpoints([emu.ports["huawei_https"]]).build()
+    client = (
+        ImsClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(cred)
+        .with_endpoints([emu.ports["huawei_https"]])
+        .build()
+    )
     return len(client.list_images(ListImagesRequest(imagetype="private")).images)
 
 
@@ -67,8 +87,9 @@ def test_ports_and_ca(emu):
     assert emu.url("huawei") == emu.ports["huawei"]
     context = ssl.create_default_context(cafile=emu.ca_path)
     with pytest.raises(urllib.error.HTTPError):  # trusted; an unsigned GET is an API error, not a TLS one
-        urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)) \
-            .open(emu.url("huawei", https=True) + "/v2/cloudimages", timeout=10)
+        urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)).open(
+            emu.url("huawei", https=True) + "/v2/cloudimages", timeout=10
+        )
 
 
 def test_each_sdk_trusts_the_ca_it_is_given(emu):
@@ -77,7 +98,10 @@ def test_each_sdk_trusts_the_ca_it_is_given(emu):
     assert huawei(emu, ca=emu.ca_path) > 0
     calls = emu.control.journal()
     assert [(c["cloud"], c["tls"], c["code"]) for c in calls] == [
-        ("tencent", True, None), ("aliyun", True, None), ("huawei", True, None)]
+        ("tencent", True, None),
+        ("aliyun", True, None),
+        ("huawei", True, None),
+    ]
 
 
 def test_an_unknown_ca_is_refused_and_counted(emu):
@@ -93,7 +117,10 @@ def test_an_unknown_ca_is_refused_and_counted(emu):
     assert emu.control.journal() == []
     ports = emu.control.tls()["ports"]
     assert {name: counts["failures"] >= 1 for name, counts in ports.items()} == {
-        "tencent_https": True, "aliyun_https": True, "huawei_https": True}
+        "tencent_https": True,
+        "aliyun_https": True,
+        "huawei_https": True,
+    }
 
 
 def test_no_verification_works(emu):

@@ -6,6 +6,7 @@ request line, headers and body, raw and percent-decoded. Only two places may car
 token, the whole value of the cloud's security-token header. Hits are recorded by label and place only:
 the watch never answers or journals a secret value.
 """
+
 import base64
 import re
 import threading
@@ -72,8 +73,11 @@ class LeakWatch:
 
     def report(self):
         with self._lock:
-            return {"watching": [label for label, _value, _token in self._secrets], "checked": self._checked,
-                    "hits": [dict(hit) for hit in self._hits]}
+            return {
+                "watching": [label for label, _value, _token in self._secrets],
+                "checked": self._checked,
+                "hits": [dict(hit) for hit in self._hits],
+            }
 
     def scan(self, cloud, request):
         """Search one raw API request; return its hits ([{label, where}]) and remember them."""

@@ -1,4 +1,5 @@
 """Fixtures of the hardening tests: one dedicated emulator per session (``hx``) and a work directory."""
+
 import os
 import shutil
 import tempfile
@@ -56,8 +57,12 @@ def pytest_sessionfinish(session, exitstatus):
     os.makedirs(out, exist_ok=True)
     examples = {"%s %s" % key: n for key, n in sorted(test_properties.COUNTS.items())}
     with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as handle:
-        json.dump({"outcomes": _OUTCOMES, "examples": examples,
-                   "examples_total": sum(test_properties.COUNTS.values())}, handle, indent=1, sort_keys=True)
+        json.dump(
+            {"outcomes": _OUTCOMES, "examples": examples, "examples_total": sum(test_properties.COUNTS.values())},
+            handle,
+            indent=1,
+            sort_keys=True,
+        )
     rows, clouds = {}, ("tencent", "aliyun", "huawei")
     for nodeid, outcome in _OUTCOMES.items():
         match = re.search(r"::test_(\w+)\[(.+)\]$", nodeid)

@@ -7,6 +7,7 @@
   every task result captured by the ``hardening_results`` callback.
 - ``secret_findings``: the secret scan of outputs, results, warnings and the emulator's journal and leak watch.
 """
+
 import contextlib
 import copy
 import io
@@ -35,15 +36,27 @@ MASK_RE = re.compile(r"(?<!\*)\*{8}(?!\*)")  # exactly eight: longer runs are An
 
 # Distinctive secrets of the main account: '/', '+' and '=' make a leak through URL or JSON encoding visible too.
 SECRETS = {
-    "tencent": {"access_key": "HXTENCENTPLAINID01", "secret_key": "hxTcKEY/plain+Zebra=7Qw3",
-                "sts_access_key": "HXTENCENTSTSID0001", "sts_secret_key": "hxTcSTS/secret+Okapi=4Wm9",
-                "token": "hxTcTOKEN/sts+Narwhal=2Lp8"},
-    "aliyun": {"access_key": "HXALIYUNPLAINID01", "secret_key": "hxAlKEY/plain+Lemur=9Rt2",
-               "sts_access_key": "STS.hxAliyunStsId0001", "sts_secret_key": "hxAlSTS/secret+Quokka=5Jk7",
-               "token": "hxAlTOKEN/sts+Axolotl=8Hn4"},
-    "huawei": {"access_key": "HXHUAWEIPLAINAK0001", "secret_key": "hxHwKEY/plain+Tapir=3Vb6",
-               "sts_access_key": "HXHUAWEISTSAK000001", "sts_secret_key": "hxHwSTS/secret+Gecko=6Cx1",
-               "token": "hxHwTOKEN/sts+Pangolin=1Ds5"},
+    "tencent": {
+        "access_key": "HXTENCENTPLAINID01",
+        "secret_key": "hxTcKEY/plain+Zebra=7Qw3",
+        "sts_access_key": "HXTENCENTSTSID0001",
+        "sts_secret_key": "hxTcSTS/secret+Okapi=4Wm9",
+        "token": "hxTcTOKEN/sts+Narwhal=2Lp8",
+    },
+    "aliyun": {
+        "access_key": "HXALIYUNPLAINID01",
+        "secret_key": "hxAlKEY/plain+Lemur=9Rt2",
+        "sts_access_key": "STS.hxAliyunStsId0001",
+        "sts_secret_key": "hxAlSTS/secret+Quokka=5Jk7",
+        "token": "hxAlTOKEN/sts+Axolotl=8Hn4",
+    },
+    "huawei": {
+        "access_key": "HXHUAWEIPLAINAK0001",
+        "secret_key": "hxHwKEY/plain+Tapir=3Vb6",
+        "sts_access_key": "HXHUAWEISTSAK000001",
+        "sts_secret_key": "hxHwSTS/secret+Gecko=6Cx1",
+        "token": "hxHwTOKEN/sts+Pangolin=1Ds5",
+    },
 }
 # Wrong secrets a test sends on purpose: they must not come back either.
 WRONG_SECRETS = {cloud: "hxWRONG/%s+Dingo=0Ff0" % cloud for cloud in CLOUD_NAMES}
@@ -71,8 +84,15 @@ def hardening_seed():
     account["tencent"] = {"secret_id": t["access_key"], "secret_key": t["secret_key"]}
     account["aliyun"] = {"access_key_id": a["access_key"], "access_key_secret": a["secret_key"]}
     account["huawei"] = dict(account["huawei"], ak=h["access_key"], sk=h["secret_key"])
-    account["sts"] = [{"cloud": cloud, "access_key": keys["sts_access_key"], "secret_key": keys["sts_secret_key"],
-                       "token": keys["token"]} for cloud, keys in SECRETS.items()]
+    account["sts"] = [
+        {
+            "cloud": cloud,
+            "access_key": keys["sts_access_key"],
+            "secret_key": keys["sts_secret_key"],
+            "token": keys["token"],
+        }
+        for cloud, keys in SECRETS.items()
+    ]
     return seed
 
 
@@ -98,16 +118,18 @@ class HardeningEmulator:
         self.control.reset()
         if config:
             self.control.configure(**config)
-        self.control.watch([{"label": label, "value": value, "token": token}
-                            for label, value, token in secret_values()])
+        self.control.watch(
+            [{"label": label, "value": value, "token": token} for label, value, token in secret_values()]
+        )
 
     def connection(self, cloud, sts=True, https=False, secret_key=None):
         """Module options that reach this emulator as the main account (STS keys by default)."""
         keys = SECRETS[cloud]
         args = {"region": REGIONS[cloud], "endpoint": self.emu.url(cloud, https=https)}
         if sts:
-            args.update(access_key=keys["sts_access_key"], secret_key=keys["sts_secret_key"],
-                        security_token=keys["token"])
+            args.update(
+                access_key=keys["sts_access_key"], secret_key=keys["sts_secret_key"], security_token=keys["token"]
+            )
         else:
             args.update(access_key=keys["access_key"], secret_key=keys["secret_key"])
         if secret_key is not None:
@@ -129,6 +151,7 @@ class HardeningEmulator:
 
 # -- journal helpers ------------------------------------------------------------------------------------------
 
+
 def applied_deletes(journal, image_id):
     """How many delete calls for image_id really ran (whatever answer the client got)."""
     return sum(1 for c in journal if c["mutating"] and c["applied"] and image_id in c["image_ids"])
@@ -140,9 +163,10 @@ def delete_attempts(journal, image_id):
 
 # -- the secret scan ---------------------------------------------------------------------------------------------
 
+
 def _needles(value):
     """The secret, and a distinctive middle part of it (a truncated or partly masked copy is still a leak)."""
-    middle = value[len(value) // 4: len(value) // 4 + 10]
+    middle = value[len(value) // 4 : len(value) // 4 + 10]
     return (value, middle) if len(middle) >= 8 else (value,)
 
 
@@ -175,11 +199,16 @@ def crashed(result):
     module_stderr), and every failed result carries "exception": "(traceback unavailable)" unless tracebacks are on.
     """
     msg = str(result.get("msg", ""))
-    return ("module_stderr" in result or "MODULE FAILURE" in msg or msg.startswith("Task failed: Module failed")
-            or "Traceback (most recent call last)" in str(result.get("exception", "")))
+    return (
+        "module_stderr" in result
+        or "MODULE FAILURE" in msg
+        or msg.startswith("Task failed: Module failed")
+        or "Traceback (most recent call last)" in str(result.get("exception", ""))
+    )
 
 
 # -- in-process module runs ---------------------------------------------------------------------------------------
+
 
 class Unrepresentable(Exception):
     """Args that Ansible's own module-args encoder refuses: they can never reach a module."""
@@ -270,6 +299,7 @@ def run_module(cloud, args, check_mode=False, diff=False, info=False):
 
 # -- ansible-playbook runs ----------------------------------------------------------------------------------------
 
+
 class PlaybookRun:
     def __init__(self, rc, stdout, stderr, results, duration, timed_out):
         self.rc = rc
@@ -282,19 +312,26 @@ class PlaybookRun:
     def result(self, host, task):
         entry = self.results.get((host, task))
         if entry is None:
-            raise AssertionError("no result for %s / %s; stdout tail:\n%s\nstderr:\n%s"
-                                 % (host, task, self.stdout[-3000:], self.stderr[-3000:]))
+            raise AssertionError(
+                "no result for %s / %s; stdout tail:\n%s\nstderr:\n%s"
+                % (host, task, self.stdout[-3000:], self.stderr[-3000:])
+            )
         return entry["result"]
 
     def texts(self):
-        return {"ansible-playbook stdout": self.stdout, "ansible-playbook stderr": self.stderr,
-                "task results": json.dumps([e["result"] for e in self.results.values()], ensure_ascii=False)}
+        return {
+            "ansible-playbook stdout": self.stdout,
+            "ansible-playbook stderr": self.stderr,
+            "task results": json.dumps([e["result"] for e in self.results.values()], ensure_ascii=False),
+        }
 
 
 def inventory(path):
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write("[clouds]\n%s\n\n[clouds:vars]\nansible_connection=local\nansible_python_interpreter=%s\n"
-                     % ("\n".join(CLOUD_NAMES), sys.executable))
+        handle.write(
+            "[clouds]\n%s\n\n[clouds:vars]\nansible_connection=local\nansible_python_interpreter=%s\n"
+            % ("\n".join(CLOUD_NAMES), sys.executable)
+        )
     return path
 
 
@@ -302,15 +339,23 @@ def playbook_env(results_path, extra=None):
     from conftest import COLLECTIONS_ROOT
 
     env = {k: v for k, v in os.environ.items() if k not in fixtures.PROXY_VARIABLES and not k.startswith("ANSIBLE_")}
-    env.update({
-        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT, "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS, "ANSIBLE_CALLBACKS_ENABLED": "hardening_results",
-        "HARDENING_RESULTS": results_path, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_HOST_KEY_CHECKING": "0",
-        "ANSIBLE_LOCAL_TEMP": os.path.join(os.path.dirname(results_path), "ansible-local"),
-        "ANSIBLE_FORKS": "6",
-    })
+    env.update(
+        {
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
+            "ANSIBLE_CALLBACKS_ENABLED": "hardening_results",
+            "HARDENING_RESULTS": results_path,
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_HOST_KEY_CHECKING": "0",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(os.path.dirname(results_path), "ansible-local"),
+            "ANSIBLE_FORKS": "6",
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -324,12 +369,17 @@ def start_playbook(workdir, name, tasks, env=None, verbosity="-vvv", play_extra=
     with open(path, "w", encoding="utf-8") as handle:
         yaml.safe_dump([play], handle, sort_keys=False, allow_unicode=True)
     results = os.path.join(run_dir, "results.jsonl")
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-               "-i", inventory(os.path.join(run_dir, "hosts.ini")), path] + ([verbosity] if verbosity else [])
+    command = [
+        os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+        "-i",
+        inventory(os.path.join(run_dir, "hosts.ini")),
+        path,
+    ] + ([verbosity] if verbosity else [])
     stdout = open(os.path.join(run_dir, "stdout.txt"), "w+", encoding="utf-8")
     stderr = open(os.path.join(run_dir, "stderr.txt"), "w+", encoding="utf-8")
-    process = subprocess.Popen(command, cwd=run_dir, env=playbook_env(results, env), stdout=stdout, stderr=stderr,
-                               stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=run_dir, env=playbook_env(results, env), stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL
+    )
     return {"process": process, "stdout": stdout, "stderr": stderr, "results": results, "started": time.monotonic()}
 
 
@@ -362,8 +412,12 @@ def run_playbook(workdir, name, tasks, env=None, timeout=150, play_extra=None):
 
 def cloud_task(cloud, name, args, module=None, check_mode=False):
     """One task for the cloud's host; failures are recorded, not fatal."""
-    task = {"name": name, "multicloud.images.%s" % (module or MODULES[cloud]): args,
-            "when": "inventory_hostname == '%s'" % cloud, "ignore_errors": True}
+    task = {
+        "name": name,
+        "multicloud.images.%s" % (module or MODULES[cloud]): args,
+        "when": "inventory_hostname == '%s'" % cloud,
+        "ignore_errors": True,
+    }
     if check_mode:
         task["check_mode"] = True
     return task

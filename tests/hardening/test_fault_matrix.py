@@ -13,6 +13,7 @@ Invariants asserted in every cell, on top of the scenario's own expectations:
   then gone or DELETING; every other requested image that was not ``already_absent`` still exists, untouched;
 - no secret in stdout, stderr, results, warnings, the journal or the requests (leak watch).
 """
+
 import json
 import os
 import time
@@ -22,12 +23,34 @@ import pytest
 from emulator.faults import ACTIONS
 
 from .harness import (
-    CLOUD_NAMES, WRONG_SECRETS, applied_deletes, crashed, cloud_task, delete_attempts, finish_playbook, run_playbook, secret_findings,
+    CLOUD_NAMES,
+    WRONG_SECRETS,
+    applied_deletes,
+    crashed,
+    cloud_task,
+    delete_attempts,
+    finish_playbook,
+    run_playbook,
+    secret_findings,
     start_playbook,
 )
 
-CATEGORIES = ("not_found", "malformed_id", "in_use", "shared", "public", "busy", "invalid_state", "throttled",
-              "auth_failed", "forbidden", "limit_exceeded", "invalid_parameter", "transient", "unknown")
+CATEGORIES = (
+    "not_found",
+    "malformed_id",
+    "in_use",
+    "shared",
+    "public",
+    "busy",
+    "invalid_state",
+    "throttled",
+    "auth_failed",
+    "forbidden",
+    "limit_exceeded",
+    "invalid_parameter",
+    "transient",
+    "unknown",
+)
 DELETE = {"tencent": "DeleteImages", "aliyun": "DeleteImage", "huawei": "DeleteImage"}
 DESCRIBE = {"tencent": "DescribeImages", "aliyun": "DescribeImages", "huawei": "ShowImage"}
 BASE_ARGS = {"state": "absent", "retries": 3, "timeout": 5, "wait": True, "wait_timeout": 60, "rate_limit": 100.0}
@@ -57,8 +80,10 @@ class Scenario:
         return {}
 
     def images(self, cloud, ids):
-        return [{"id": image_id, "name": "hx-%s-%d" % (self.name, n), "created_at": "2026-02-0%dT00:00:00Z" % n}
-                for n, image_id in enumerate(ids, 1)]
+        return [
+            {"id": image_id, "name": "hx-%s-%d" % (self.name, n), "created_at": "2026-02-0%dT00:00:00Z" % n}
+            for n, image_id in enumerate(ids, 1)
+        ]
 
     def check(self, cloud, ids, cell):
         raise NotImplementedError
@@ -91,7 +116,11 @@ def assert_success(cell, deleted, already_absent=()):
     got = (not cell.failed, cell.result.get("deleted"), cell.result.get("already_absent"), cell.result.get("changed"))
     want = (True, list(deleted), list(already_absent), bool(deleted))
     assert got == want, "expected (ok, deleted, already_absent, changed) = %r, got %r; blocked: %s; msg: %s" % (
-        want, got, [(b["id"], b["code"]) for b in cell.result.get("blocked", [])], cell.result.get("msg", "")[:300])
+        want,
+        got,
+        [(b["id"], b["code"]) for b in cell.result.get("blocked", [])],
+        cell.result.get("msg", "")[:300],
+    )
 
 
 def fired(cell, **match):
@@ -99,6 +128,7 @@ def fired(cell, **match):
 
 
 # -- the scenarios -----------------------------------------------------------------------------------------------
+
 
 class ThrottleBurst(Scenario):
     name, title = "throttle_burst", "throttling bursts (reads, DryRun, deletes)"
@@ -126,10 +156,18 @@ class ServerErrors(Scenario):
     name, title = "server_5xx", "5xx / InternalError answers"
 
     def faults(self, cloud, ids):
-        return [{"action": DESCRIBE[cloud], "image_id": ids[0], "kind": "server_error", "times": 1},
-                {"action": DELETE[cloud], "image_id": ids[0], "mutating": True, "kind": "server_error", "times": 1},
-                {"action": DELETE[cloud], "image_id": ids[2], "mutating": True, "kind": "server_error", "status": 503,
-                 "times": 1}]
+        return [
+            {"action": DESCRIBE[cloud], "image_id": ids[0], "kind": "server_error", "times": 1},
+            {"action": DELETE[cloud], "image_id": ids[0], "mutating": True, "kind": "server_error", "times": 1},
+            {
+                "action": DELETE[cloud],
+                "image_id": ids[2],
+                "mutating": True,
+                "kind": "server_error",
+                "status": 503,
+                "times": 1,
+            },
+        ]
 
     def check(self, cloud, ids, cell):
         assert_success(cell, ids)
@@ -141,9 +179,11 @@ class DroppedConnections(Scenario):
     name, title = "dropped_connections", "connections dropped before an answer (nothing done)"
 
     def faults(self, cloud, ids):
-        return [{"action": DESCRIBE[cloud], "image_id": ids[0], "kind": "drop", "times": 1},
-                {"action": DELETE[cloud], "image_id": ids[0], "mutating": True, "kind": "drop", "times": 1},
-                {"action": DELETE[cloud], "image_id": ids[2], "mutating": True, "kind": "drop", "times": 1}]
+        return [
+            {"action": DESCRIBE[cloud], "image_id": ids[0], "kind": "drop", "times": 1},
+            {"action": DELETE[cloud], "image_id": ids[0], "mutating": True, "kind": "drop", "times": 1},
+            {"action": DELETE[cloud], "image_id": ids[2], "mutating": True, "kind": "drop", "times": 1},
+        ]
 
     def check(self, cloud, ids, cell):
         assert_success(cell, ids)
@@ -166,8 +206,10 @@ class SlowerThanTimeout(Scenario):
     name, title = "slower_than_timeout", "answers slower than `timeout` (nothing done yet)"
 
     def faults(self, cloud, ids):
-        return [{"action": DESCRIBE[cloud], "image_id": ids[0], "kind": "slow", "delay_ms": 2500, "times": 1},
-                {"action": DELETE[cloud], "image_id": ids[1], "mutating": True, "kind": "slow", "delay_ms": 2500}]
+        return [
+            {"action": DESCRIBE[cloud], "image_id": ids[0], "kind": "slow", "delay_ms": 2500, "times": 1},
+            {"action": DELETE[cloud], "image_id": ids[1], "mutating": True, "kind": "slow", "delay_ms": 2500},
+        ]
 
     def args(self, cloud, ids):
         return {"timeout": 1}
@@ -181,8 +223,16 @@ class LateAnswer(Scenario):
     name, title = "late_answer", "delete done, answer later than `timeout`"
 
     def faults(self, cloud, ids):
-        return [{"action": DELETE[cloud], "image_id": ids[1], "mutating": True, "kind": "slow", "delay_ms": 2500,
-                 "phase": "after"}]
+        return [
+            {
+                "action": DELETE[cloud],
+                "image_id": ids[1],
+                "mutating": True,
+                "kind": "slow",
+                "delay_ms": 2500,
+                "phase": "after",
+            }
+        ]
 
     def args(self, cloud, ids):
         return {"timeout": 1}
@@ -197,8 +247,16 @@ class TaskRunningTransient(Scenario):
     clouds = ("tencent",)
 
     def faults(self, cloud, ids):
-        return [{"action": "DeleteImages", "image_id": ids[0], "mutating": True, "kind": "error",
-                 "code": "MutexOperation.TaskRunning", "times": 2}]
+        return [
+            {
+                "action": "DeleteImages",
+                "image_id": ids[0],
+                "mutating": True,
+                "kind": "error",
+                "code": "MutexOperation.TaskRunning",
+                "times": 2,
+            }
+        ]
 
     def check(self, cloud, ids, cell):
         assert_success(cell, ids)
@@ -333,9 +391,22 @@ class AuthRejected(Scenario):
         assert all(cell.exists(i) for i in ids)
 
 
-SCENARIOS = [ThrottleBurst(), ServerErrors(), DroppedConnections(), AnswerLost(), SlowerThanTimeout(), LateAnswer(),
-             TaskRunningTransient(), TaskRunningPersistent(), BecomesInUse(), BecomesShared(), DeletedByOther(),
-             DeletedByOtherOnly(), RetriesExhausted(), AuthRejected()]
+SCENARIOS = [
+    ThrottleBurst(),
+    ServerErrors(),
+    DroppedConnections(),
+    AnswerLost(),
+    SlowerThanTimeout(),
+    LateAnswer(),
+    TaskRunningTransient(),
+    TaskRunningPersistent(),
+    BecomesInUse(),
+    BecomesShared(),
+    DeletedByOther(),
+    DeletedByOtherOnly(),
+    RetriesExhausted(),
+    AuthRejected(),
+]
 MATRIX = [(scenario, cloud) for scenario in SCENARIOS for cloud in scenario.clouds]
 
 
@@ -405,23 +476,54 @@ def matrix_outcome(hx, workdir):
             cells[(scenario.name, cloud)] = Cell(
                 entry["result"] if entry else {"failed": True, "msg": "NO RESULT", "missing": True},
                 entry["status"] if entry else None,
-                [c for c in journal if c["cloud"] == cloud and about(c, ids[cloud])], images[cloud],
-                [f for f in faults if f["cloud"] == cloud and about(f, ids[cloud])])
+                [c for c in journal if c["cloud"] == cloud and about(c, ids[cloud])],
+                images[cloud],
+                [f for f in faults if f["cloud"] == cloud and about(f, ids[cloud])],
+            )
     findings = secret_findings(run.texts(), journal, hx.control.leaks())
-    save(workdir, "fault-matrix", {
-        "duration": run.duration, "findings": findings,
-        "cells": {"%s %s" % key: {"status": cell.status, "result": cell.result, "faults": cell.faults,
-                                  "journal": [{k: c[k] for k in ("seq", "action", "image_ids", "dry_run", "mutating",
-                                                                 "applied", "code", "fault", "mutations")}
-                                              for c in cell.journal]}
-                  for key, cell in cells.items()}})
+    save(
+        workdir,
+        "fault-matrix",
+        {
+            "duration": run.duration,
+            "findings": findings,
+            "cells": {
+                "%s %s" % key: {
+                    "status": cell.status,
+                    "result": cell.result,
+                    "faults": cell.faults,
+                    "journal": [
+                        {
+                            k: c[k]
+                            for k in (
+                                "seq",
+                                "action",
+                                "image_ids",
+                                "dry_run",
+                                "mutating",
+                                "applied",
+                                "code",
+                                "fault",
+                                "mutations",
+                            )
+                        }
+                        for c in cell.journal
+                    ],
+                }
+                for key, cell in cells.items()
+            },
+        },
+    )
     _MATRIX.update(run=run, cells=cells, findings=findings)
     return _MATRIX
 
 
 def check_invariants(cloud, ids, cell, run):
     result = cell.result
-    assert not result.get("missing"), "no result; stdout tail:\n%s\nstderr:\n%s" % (run.stdout[-3000:], run.stderr[-3000:])
+    assert not result.get("missing"), "no result; stdout tail:\n%s\nstderr:\n%s" % (
+        run.stdout[-3000:],
+        run.stderr[-3000:],
+    )
     assert not crashed(result), cell.describe()
     assert "Traceback (most recent call last)" not in run.stdout + run.stderr
     if cell.failed:
@@ -482,33 +584,55 @@ def concurrent_outcome(hx, workdir):
         hx.control.add_images(cloud, [{"id": i, "name": "hx-concurrent-%d" % n} for n, i in enumerate(ids[cloud])])
         # The two runs' first describes wait for each other before they are answered (a barrier, up to 20 s): both
         # runs see every image available, and both go on to delete the shared ones at about the same time.
-        hx.control.add_fault(cloud=cloud, action="ListImages" if cloud == "huawei" else "DescribeImages",
-                             kind="hold", count=2, delay_ms=20000, phase="after", times=2)
+        hx.control.add_fault(
+            cloud=cloud,
+            action="ListImages" if cloud == "huawei" else "DescribeImages",
+            kind="hold",
+            count=2,
+            delay_ms=20000,
+            phase="after",
+            times=2,
+        )
         # Both runs start with the shared images, so they reach them at the same moment.
-        sets[cloud] = ([ids[cloud][2], ids[cloud][3], ids[cloud][0], ids[cloud][1]],
-                       [ids[cloud][2], ids[cloud][3], ids[cloud][4], ids[cloud][5]])
+        sets[cloud] = (
+            [ids[cloud][2], ids[cloud][3], ids[cloud][0], ids[cloud][1]],
+            [ids[cloud][2], ids[cloud][3], ids[cloud][4], ids[cloud][5]],
+        )
     handles = []
     for n in (0, 1):
-        tasks = [cloud_task(cloud, "concurrent %s" % cloud, dict(BASE_ARGS, image_ids=sets[cloud][n],
-                                                                 **hx.connection(cloud)))
-                 for cloud in CLOUD_NAMES]
+        tasks = [
+            cloud_task(
+                cloud, "concurrent %s" % cloud, dict(BASE_ARGS, image_ids=sets[cloud][n], **hx.connection(cloud))
+            )
+            for cloud in CLOUD_NAMES
+        ]
         # Credentials from the environment in this scenario (env_fallback), not from task arguments.
         env = {}
         for task, cloud in zip(tasks, CLOUD_NAMES):
             args = task["multicloud.images.%s_image" % cloud]
-            names = {"tencent": ("TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECURITY_TOKEN"),
-                     "aliyun": ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"),
-                     "huawei": ("HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN")}[cloud]
+            names = {
+                "tencent": ("TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECURITY_TOKEN"),
+                "aliyun": ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"),
+                "huawei": ("HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+            }[cloud]
             env[names[0]] = args.pop("secret_key")
             env[names[1]] = args.pop("security_token")
         handles.append(start_playbook(workdir, "concurrent-%d" % n, tasks, env=env))
     runs = [finish_playbook(handle) for handle in handles]
     settle(hx)
     journal = hx.control.journal()
-    _CONCURRENT.update(runs=runs, ids=ids, sets=sets, journal=journal,
-                       images={cloud: hx.images(cloud) for cloud in CLOUD_NAMES},
-                       findings=secret_findings(dict(("run %d: %s" % (n, k), v) for n, run in enumerate(runs)
-                                                     for k, v in run.texts().items()), journal, hx.control.leaks()))
+    _CONCURRENT.update(
+        runs=runs,
+        ids=ids,
+        sets=sets,
+        journal=journal,
+        images={cloud: hx.images(cloud) for cloud in CLOUD_NAMES},
+        findings=secret_findings(
+            dict(("run %d: %s" % (n, k), v) for n, run in enumerate(runs) for k, v in run.texts().items()),
+            journal,
+            hx.control.leaks(),
+        ),
+    )
     return _CONCURRENT
 
 

@@ -15,6 +15,7 @@ And in every example: no secret in stdout, stderr or the result.
 Examples per property and cloud: EXAMPLES below, times $HARDENING_EXAMPLES_SCALE (default 1). The examples are
 derandomized (the same every run, so CI is stable); HARDENING_RANDOM=1 explores new ones.
 """
+
 import json
 import math
 import os
@@ -35,10 +36,13 @@ def examples(kind):
 
 
 def profile(kind):
-    return settings(max_examples=examples(kind), deadline=None, database=None,
-                    derandomize=not os.environ.get("HARDENING_RANDOM"),
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                           HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples(kind),
+        deadline=None,
+        database=None,
+        derandomize=not os.environ.get("HARDENING_RANDOM"),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    )
 
 
 def count(kind, cloud):
@@ -57,19 +61,71 @@ VALID_ID = {
     "huawei": st.uuids().map(str),
 }
 HOSTILE = [
-    "", " ", "\x00", "\n", "\t\r", "img-", "m-", "img-../../etc/passwd", "m-1;DROP TABLE images;--", "%2e%2e%2f",
-    "img-abcdefgh\x00", "img-ABCDEFGH", "IMG-abcdefgh", "img-abcdefg", "img_abcdefgh", "img-abcdefgh/..", "m-abc def",
-    "m-abc\u200bdef", "m-\uff41\uff42\uff43", "img-\u0430bcdefgh", "\u202eimg-abcdefgh", "\ud800", "img-abc\udfffdefgh",
-    "e0000000-0000-4000-8000-00000000000\uff11", "e0000000_0000_4000_8000_000000000001",
-    "{{ lookup('env', 'HOME') }}", "${HOME}", "$(id)", "`id`", "<script>", "img-" + "a" * 5000, "m-" + "Z" * 3000,
-    "\U0001f600", "null", "None", "[]", "{}", "0", "-1", "1e309", "NaN",
+    "",
+    " ",
+    "\x00",
+    "\n",
+    "\t\r",
+    "img-",
+    "m-",
+    "img-../../etc/passwd",
+    "m-1;DROP TABLE images;--",
+    "%2e%2e%2f",
+    "img-abcdefgh\x00",
+    "img-ABCDEFGH",
+    "IMG-abcdefgh",
+    "img-abcdefg",
+    "img_abcdefgh",
+    "img-abcdefgh/..",
+    "m-abc def",
+    "m-abc\u200bdef",
+    "m-\uff41\uff42\uff43",
+    "img-\u0430bcdefgh",
+    "\u202eimg-abcdefgh",
+    "\ud800",
+    "img-abc\udfffdefgh",
+    "e0000000-0000-4000-8000-00000000000\uff11",
+    "e0000000_0000_4000_8000_000000000001",
+    "{{ lookup('env', 'HOME') }}",
+    "${HOME}",
+    "$(id)",
+    "`id`",
+    "<script>",
+    "img-" + "a" * 5000,
+    "m-" + "Z" * 3000,
+    "\U0001f600",
+    "null",
+    "None",
+    "[]",
+    "{}",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
 ]
-NEAR_MISS = [str.upper, lambda s: s + "\u200b", lambda s: s.replace("-", "\u2010", 1), lambda s: s[:-1],
-             lambda s: s + "/", lambda s: s[:4] + "\x00" + s[4:], lambda s: "x" + s, lambda s: s.replace("-", "", 1)]
-BAD_SIZES = {"timeout": [0, -1, -(10 ** 9)], "retries": [-1, -50], "wait_timeout": [0, -5],
-             "max_concurrency": [0, -3], "rate_limit": [0.0, -1.0, -1e308], "batch_size": [0, -2]}
-OWN_OPTIONS = {"tencent": {"delete_snapshots": st.booleans(), "batch_size": st.integers(1, 5)},
-               "aliyun": {"force": st.booleans()}, "huawei": {"delete_backups": st.booleans()}}
+NEAR_MISS = [
+    str.upper,
+    lambda s: s + "\u200b",
+    lambda s: s.replace("-", "\u2010", 1),
+    lambda s: s[:-1],
+    lambda s: s + "/",
+    lambda s: s[:4] + "\x00" + s[4:],
+    lambda s: "x" + s,
+    lambda s: s.replace("-", "", 1),
+]
+BAD_SIZES = {
+    "timeout": [0, -1, -(10**9)],
+    "retries": [-1, -50],
+    "wait_timeout": [0, -5],
+    "max_concurrency": [0, -3],
+    "rate_limit": [0.0, -1.0, -1e308],
+    "batch_size": [0, -2],
+}
+OWN_OPTIONS = {
+    "tencent": {"delete_snapshots": st.booleans(), "batch_size": st.integers(1, 5)},
+    "aliyun": {"force": st.booleans()},
+    "huawei": {"delete_backups": st.booleans()},
+}
 FOREIGN_OPTION = {"tencent": "force", "aliyun": "delete_backups", "huawei": "batch_size"}
 
 
@@ -78,6 +134,7 @@ def well_formed(cloud, value):
 
 
 # -- the oracle of the API rules (from docs/emulator.md, not from the modules) -------------------------
+
 
 def visible(cloud, image):
     if image["region"] != REGIONS[cloud]:
@@ -117,8 +174,13 @@ def expected(cloud, images, ids, names, options):
         if image_id.strip() not in wanted:
             wanted.append(image_id.strip())
     for image in images.values():
-        if (image["name"] in names and image["owner"] == "self" and visible(cloud, image)
-                and image.get("deleting_polls_left") is None and image["id"] not in wanted):
+        if (
+            image["name"] in names
+            and image["owner"] == "self"
+            and visible(cloud, image)
+            and image.get("deleting_polls_left") is None
+            and image["id"] not in wanted
+        ):
             wanted.append(image["id"])
     plan = dict((image_id, verdict(cloud, images.get(image_id), options)) for image_id in wanted)
     if cloud == "huawei":
@@ -126,8 +188,11 @@ def expected(cloud, images, ids, names, options):
         # found, up to 3 are read one by one, more only in a listing of the shared images: a public id among them is
         # then reported absent (it could not be deleted anyway).
         requested = unique_stripped(ids)
-        own = [i for i in requested if images.get(i) is not None and images[i]["owner"] == "self"
-               and visible(cloud, images[i])]
+        own = [
+            i
+            for i in requested
+            if images.get(i) is not None and images[i]["owner"] == "self" and visible(cloud, images[i])
+        ]
         missing = [i for i in requested if i not in own]
         if len(requested) > 3 and len(missing) > 3:
             for image_id in missing:
@@ -146,6 +211,7 @@ def unique_stripped(ids):
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------
+
 
 def base_args(hx, cloud):
     return dict(hx.connection(cloud, sts=False), state="absent", retries=0, timeout=5, rate_limit=1000.0)
@@ -175,6 +241,7 @@ def mutating_calls(hx, cloud):
 
 # -- property 1: invalid input fails before any API call -------------------------------------------------------------
 
+
 @st.composite
 def invalid_inputs(draw, cloud):
     seeds = [i["id"] for i in SEED[cloud]]
@@ -184,8 +251,9 @@ def invalid_inputs(draw, cloud):
     bad_ids = []
     if spoiler in ("id", "near"):
         if spoiler == "id":
-            bad = draw(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30)).filter(
-                lambda s: not well_formed(cloud, s)))
+            bad = draw(
+                st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30)).filter(lambda s: not well_formed(cloud, s))
+            )
         else:
             bad = draw(st.sampled_from(NEAR_MISS))(draw(VALID_ID[cloud]))
             if well_formed(cloud, bad):
@@ -203,9 +271,21 @@ def invalid_inputs(draw, cloud):
     elif spoiler == "option":
         args[draw(st.sampled_from([FOREIGN_OPTION[cloud], "colour", "imageIds", "secret"]))] = True
     else:
-        args.update(draw(st.sampled_from([{"timeout": "soon"}, {"retries": "many"}, {"wait": "maybe"},
-                                          {"image_ids": {"id": seeds[0]}}, {"max_concurrency": [1, 2]},
-                                          {"rate_limit": "fast"}, {"names": {"n": 1}}])))
+        args.update(
+            draw(
+                st.sampled_from(
+                    [
+                        {"timeout": "soon"},
+                        {"retries": "many"},
+                        {"wait": "maybe"},
+                        {"image_ids": {"id": seeds[0]}},
+                        {"max_concurrency": [1, 2]},
+                        {"rate_limit": "fast"},
+                        {"names": {"n": 1}},
+                    ]
+                )
+            )
+        )
     return args, bad_ids
 
 
@@ -241,14 +321,22 @@ def test_invalid_input_fails_before_any_call(hx, cloud):
 
 # -- property 2: well-formed input does exactly what the API rules say -------------------------------------------------
 
+
 @st.composite
 def well_formed_inputs(draw, cloud):
     seeds = SEED[cloud]
     known = [i["id"] for i in seeds if well_formed(cloud, i["id"])]
-    ids = draw(st.lists(st.one_of(st.sampled_from(known), st.sampled_from(known).map(lambda s: " %s\t" % s),
-                                  VALID_ID[cloud]), max_size=6))
-    names = draw(st.lists(st.one_of(st.sampled_from(sorted({i["name"] for i in seeds})),
-                                    st.text(min_size=1, max_size=12)), max_size=3))
+    ids = draw(
+        st.lists(
+            st.one_of(st.sampled_from(known), st.sampled_from(known).map(lambda s: " %s\t" % s), VALID_ID[cloud]),
+            max_size=6,
+        )
+    )
+    names = draw(
+        st.lists(
+            st.one_of(st.sampled_from(sorted({i["name"] for i in seeds})), st.text(min_size=1, max_size=12)), max_size=3
+        )
+    )
     if not ids and not names:
         ids = [draw(st.sampled_from(known))]
     options = dict((k, draw(v)) for k, v in OWN_OPTIONS[cloud].items())
@@ -274,7 +362,13 @@ def test_well_formed_input_matches_the_oracle(hx, cloud):
         by = dict((v, [i for i, w in plan.items() if w == v]) for v in ("absent", "blocked", "late", "deletable"))
         mutations = mutating_calls(hx, cloud)
         context = "ids=%r names=%r options=%r check_mode=%s plan=%r result=%s" % (
-            ids, names, options, check_mode, plan, json.dumps(result, default=str)[:1500])
+            ids,
+            names,
+            options,
+            check_mode,
+            plan,
+            json.dumps(result, default=str)[:1500],
+        )
         assert len(result["deleted"]) == len(set(result["deleted"])), context
         assert result["changed"] is bool(result["deleted"]), context
         if by["blocked"]:
@@ -315,12 +409,22 @@ def test_well_formed_input_matches_the_oracle(hx, cloud):
 # -- property 3: hostile input never raises and never deletes ------------------------------------------------------------
 
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2 ** 70), 2 ** 70) | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(st.characters(codec=None), max_size=20) | st.sampled_from(HOSTILE),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(st.characters(codec=None), max_size=20)
+    | st.sampled_from(HOSTILE),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-    max_leaves=6)
-NUMBERS = st.one_of(st.integers(-(2 ** 64), 2 ** 64), st.sampled_from([10 ** 12, 2 ** 63, -(2 ** 63), 1, 3, 10 ** 6]),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5), st.none())
+    max_leaves=6,
+)
+NUMBERS = st.one_of(
+    st.integers(-(2**64), 2**64),
+    st.sampled_from([10**12, 2**63, -(2**63), 1, 3, 10**6]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=5),
+    st.none(),
+)
 
 
 @st.composite
@@ -328,8 +432,12 @@ def hostile_inputs(draw, cloud):
     """Shapes that reach the API (hostile names, odd numbers with good ids) as well as ones that must not."""
     args = {}
     shape = draw(st.sampled_from(["ids", "names", "names", "numbers", "numbers", "chaos"]))
-    strings = st.one_of(st.sampled_from(HOSTILE), st.text(st.characters(codec=None), max_size=40), VALID_ID[cloud],
-                        st.sampled_from(NEAR_MISS).flatmap(VALID_ID[cloud].map))
+    strings = st.one_of(
+        st.sampled_from(HOSTILE),
+        st.text(st.characters(codec=None), max_size=40),
+        VALID_ID[cloud],
+        st.sampled_from(NEAR_MISS).flatmap(VALID_ID[cloud].map),
+    )
     if shape == "ids":
         args["image_ids"] = draw(st.lists(strings, min_size=1, max_size=5))
     elif shape == "names":
@@ -343,15 +451,19 @@ def hostile_inputs(draw, cloud):
     options = ["timeout", "retries", "wait_timeout", "max_concurrency", "rate_limit", "wait"]
     if cloud == "tencent":
         options.append("batch_size")
-    for name in draw(st.lists(st.sampled_from(options), min_size=1 if shape == "numbers" else 0, max_size=3,
-                              unique=True)):
+    for name in draw(
+        st.lists(st.sampled_from(options), min_size=1 if shape == "numbers" else 0, max_size=3, unique=True)
+    ):
         args[name] = draw(NUMBERS)
         if name != "rate_limit" and isinstance(args[name], float) and math.isinf(args[name]):
             # ansible-core 2.19's own int check raises OverflowError on an infinite float (upstream, before any
             # collection code runs): not the modules' to fix; see docs/reliability.md.
-            args[name] = 10 ** 6
-    if isinstance(args.get("timeout"), (int, float)) and not isinstance(args["timeout"], bool) \
-            and abs(args["timeout"]) > 86400:
+            args[name] = 10**6
+    if (
+        isinstance(args.get("timeout"), (int, float))
+        and not isinstance(args["timeout"], bool)
+        and abs(args["timeout"]) > 86400
+    ):
         args["timeout"] = 86400  # larger timeouts: test_hostile_values (one known defect, kept out of the way)
     if "rate_limit" in args and isinstance(args["rate_limit"], (int, float)) and 0 < args["rate_limit"] < 1:
         args["rate_limit"] = 1.0  # a legitimate very low rate only makes the run wait: not what this property is about
@@ -393,14 +505,17 @@ def check_hostile(hx, cloud, args, check_mode):
         # No fault is set and the emulator is up: a "the cloud or the network failed" answer that no call
         # reached the emulator for is a local error (a bad option) dressed up as a transient one, and retried.
         assert calls, "input %r failed as %s without any call reaching the API: %s" % (
-            args, category, run.result.get("msg"))
+            args,
+            category,
+            run.result.get("msg"),
+        )
 
 
 ABSENT_ID = {"tencent": "img-zzzzzzzz", "aliyun": "m-zzzz", "huawei": "d0000000-0000-4000-8000-00000000ffff"}
 HOSTILE_CASES = {
-    "timeout_1e12": {"image_ids": ["ABSENT"], "timeout": 10 ** 12},
-    "timeout_2e63_names": {"names": ["web-9"], "timeout": 2 ** 63},
-    "huge_sizes": {"image_ids": ["ABSENT"], "max_concurrency": 2 ** 63, "wait_timeout": 2 ** 63, "retries": 3},
+    "timeout_1e12": {"image_ids": ["ABSENT"], "timeout": 10**12},
+    "timeout_2e63_names": {"names": ["web-9"], "timeout": 2**63},
+    "huge_sizes": {"image_ids": ["ABSENT"], "max_concurrency": 2**63, "wait_timeout": 2**63, "retries": 3},
     "rate_limit_nan": {"image_ids": ["ABSENT"], "rate_limit": float("nan")},
     "rate_limit_inf": {"image_ids": ["ABSENT"], "rate_limit": float("inf")},
     "odd_names": {"names": ["a\x00b", "\u202e\U0001f600", "a/b?c#d&e=f", "%00%2F", "' OR '1'='1"]},

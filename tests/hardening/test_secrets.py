@@ -5,18 +5,28 @@ STS token; the wrong-secret and partial-key cases pass options. Nothing may show
 (warnings included), the emulator's journal, the requests themselves (leak watch). The fault matrix, the TLS runs and
 the property tests run the same scan on their own outputs.
 """
+
 import pytest
 
 from .harness import CLOUD_NAMES, SECRETS, WRONG_SECRETS, cloud_task, crashed, run_playbook, secret_findings
 from .test_fault_matrix import make_ids
 
 ENV = {
-    "tencent": {"TENCENTCLOUD_SECRET_ID": "sts_access_key", "TENCENTCLOUD_SECRET_KEY": "sts_secret_key",
-                "TENCENTCLOUD_SECURITY_TOKEN": "token"},
-    "aliyun": {"ALIBABA_CLOUD_ACCESS_KEY_ID": "sts_access_key", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sts_secret_key",
-               "ALIBABA_CLOUD_SECURITY_TOKEN": "token"},
-    "huawei": {"HUAWEICLOUD_SDK_AK": "sts_access_key", "HUAWEICLOUD_SDK_SK": "sts_secret_key",
-               "HUAWEICLOUD_SDK_SECURITY_TOKEN": "token"},
+    "tencent": {
+        "TENCENTCLOUD_SECRET_ID": "sts_access_key",
+        "TENCENTCLOUD_SECRET_KEY": "sts_secret_key",
+        "TENCENTCLOUD_SECURITY_TOKEN": "token",
+    },
+    "aliyun": {
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "sts_access_key",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sts_secret_key",
+        "ALIBABA_CLOUD_SECURITY_TOKEN": "token",
+    },
+    "huawei": {
+        "HUAWEICLOUD_SDK_AK": "sts_access_key",
+        "HUAWEICLOUD_SDK_SK": "sts_secret_key",
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN": "token",
+    },
 }
 BASE = {"retries": 1, "timeout": 5}
 # (case, module, extra args, check_mode, expected status)
@@ -54,14 +64,19 @@ def secrets_outcome(hx, workdir):
             args = dict(BASE, **connection(hx, cloud))
             args.update(extra)
             if module == "image":
-                args["image_ids"] = {"check_diff": [fresh[0]], "delete": [fresh[1]], "blocked": [BLOCKED[cloud]],
-                                     "malformed_id": ["not-an-id-" + SECRETS[cloud]["access_key"]]}.get(case, [fresh[0]])
+                args["image_ids"] = {
+                    "check_diff": [fresh[0]],
+                    "delete": [fresh[1]],
+                    "blocked": [BLOCKED[cloud]],
+                    "malformed_id": ["not-an-id-" + SECRETS[cloud]["access_key"]],
+                }.get(case, [fresh[0]])
             if case.startswith("wrong_secret"):
                 args["secret_key"] = WRONG_SECRETS[cloud]
             if case == "partial_keys":
                 args.update(access_key=SECRETS[cloud]["access_key"], secret_key="")
-            task = cloud_task(cloud, "%s %s" % (case, cloud), args, module="%s_%s" % (cloud, module),
-                              check_mode=check_mode)
+            task = cloud_task(
+                cloud, "%s %s" % (case, cloud), args, module="%s_%s" % (cloud, module), check_mode=check_mode
+            )
             if case == "check_diff":
                 task["diff"] = True
             tasks.append(task)
@@ -90,7 +105,7 @@ def test_the_scan_sees_secrets(hx, hx_workdir):
     """The scan itself: a secret, its middle part, Ansible's mask and a leak-watch hit are all reported."""
     value = SECRETS["aliyun"]["sts_secret_key"]
     assert secret_findings({"out": "x %s y" % value})
-    assert secret_findings({"out": value[len(value) // 4: len(value) // 4 + 10]})
+    assert secret_findings({"out": value[len(value) // 4 : len(value) // 4 + 10]})
     assert secret_findings({"out": "secret: ********"})
     assert not secret_findings({"out": "TASK [x] ************************************"})
     assert secret_findings({}, leaks={"hits": [{"cloud": "aliyun", "label": "x", "where": "body"}]})

@@ -5,6 +5,7 @@ with a message that says the certificate could not be verified and what to set, 
 failure is a configuration problem, not a transient one); a ca_path that does not exist fails the same way without a
 connection; validate_certs false works and warns.
 """
+
 import json
 
 import pytest
@@ -36,9 +37,14 @@ def tls_outcome(hx, workdir):
             tasks.append(cloud_task(cloud, "%s %s" % (case, cloud), args))
     run = run_playbook(workdir, "tls", tasks)
     journal = hx.control.journal()
-    _RUN.update(run=run, ids=ids, journal=journal, tls=hx.control.tls()["ports"], images={
-        cloud: hx.images(cloud) for cloud in CLOUD_NAMES},
-        findings=secret_findings(run.texts(), journal, hx.control.leaks()))
+    _RUN.update(
+        run=run,
+        ids=ids,
+        journal=journal,
+        tls=hx.control.tls()["ports"],
+        images={cloud: hx.images(cloud) for cloud in CLOUD_NAMES},
+        findings=secret_findings(run.texts(), journal, hx.control.leaks()),
+    )
     return _RUN
 
 

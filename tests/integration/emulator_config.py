@@ -10,6 +10,7 @@ and the seed's first account:
 
 test_targets.py uses build_config() the same way, with a temporary file.
 """
+
 import argparse
 import json
 import os
@@ -23,8 +24,11 @@ DEFAULT_OUTPUT = os.path.join(HERE, "integration_config.yml")
 CLOUDS = ("tencent", "aliyun", "huawei")
 # The region each target works in; the emulator's seed puts an image without `region` there too.
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
-KEY_NAMES = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
-             "huawei": ("ak", "sk")}
+KEY_NAMES = {
+    "tencent": ("secret_id", "secret_key"),
+    "aliyun": ("access_key_id", "access_key_secret"),
+    "huawei": ("ak", "sk"),
+}
 # The other services the image modules call (protect_referenced, delete_snapshots): the emulator serves them on the
 # cloud's port.
 REFERENCE_SERVICES = {"tencent": ("as", "cbs"), "aliyun": ("ess",), "huawei": ("as", "ecs")}
@@ -49,7 +53,9 @@ def build_config(ports, seed):
     for cloud in CLOUDS:
         key_id, secret = KEY_NAMES[cloud]
         config["%s_endpoint" % cloud] = endpoint_url(ports[cloud])
-        config["%s_service_endpoints" % cloud] = dict((name, endpoint_url(ports[cloud])) for name in REFERENCE_SERVICES[cloud])
+        config["%s_service_endpoints" % cloud] = dict(
+            (name, endpoint_url(ports[cloud])) for name in REFERENCE_SERVICES[cloud]
+        )
         config["%s_access_key" % cloud] = account[cloud][key_id]
         config["%s_secret_key" % cloud] = account[cloud][secret]
         config["%s_region" % cloud] = REGIONS[cloud]

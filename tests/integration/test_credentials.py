@@ -3,6 +3,7 @@
 Each case runs a module's main() in this process (the real SDKs, over real HTTP, against the emulator) with a
 clean environment and an empty temporary HOME, and checks the result and the emulator's journal.
 """
+
 import json
 import os
 
@@ -14,16 +15,24 @@ CLOUDS = ("tencent", "aliyun", "huawei")
 IMAGES = {"tencent": "img-emu00002", "aliyun": "m-emu0001", "huawei": "e0000000-0000-4000-8000-000000000001"}
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
 OWNER, OTHER = "100000000001", "100000000002"
-ROLES = {"tencent": {"role_arn": "qcs::cam::uin/100000000001:roleName/image-cleaner"},
-         "aliyun": {"role_arn": "acs:ram::100000000001:role/image-cleaner"},
-         "huawei": {"agency_name": "image-cleaner", "domain_name": "emu-domain-1"}}
-WRONG_ROLES = {"tencent": {"role_arn": "qcs::cam::uin/100000000001:roleName/no-such-role"},
-               "aliyun": {"role_arn": "acs:ram::100000000001:role/no-such-role"},
-               "huawei": {"agency_name": "no-such-agency", "domain_name": "emu-domain-1"}}
+ROLES = {
+    "tencent": {"role_arn": "qcs::cam::uin/100000000001:roleName/image-cleaner"},
+    "aliyun": {"role_arn": "acs:ram::100000000001:role/image-cleaner"},
+    "huawei": {"agency_name": "image-cleaner", "domain_name": "emu-domain-1"},
+}
+WRONG_ROLES = {
+    "tencent": {"role_arn": "qcs::cam::uin/100000000001:roleName/no-such-role"},
+    "aliyun": {"role_arn": "acs:ram::100000000001:role/no-such-role"},
+    "huawei": {"agency_name": "no-such-agency", "domain_name": "emu-domain-1"},
+}
 CLOUD_ENV_PREFIXES = ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_", "HW_", "TKE_")
 DELETES = {"DeleteImages", "DeleteImage"}
 REFERENCE_SERVICES = {"tencent": ("as",), "aliyun": ("ess",), "huawei": ("as", "ecs")}
-ENV_KEYS = {"tencent": "TENCENTCLOUD_SECRET_ID", "aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID", "huawei": "HUAWEICLOUD_SDK_AK"}
+ENV_KEYS = {
+    "tencent": "TENCENTCLOUD_SECRET_ID",
+    "aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "huawei": "HUAWEICLOUD_SDK_AK",
+}
 
 
 @pytest.fixture
@@ -40,15 +49,22 @@ def home(tmp_path, monkeypatch):
 
 def keys(emu, cloud, account=OTHER):
     raw = next(a for a in emu.seed["accounts"] if str(a["id"]) == account)[cloud]
-    names = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
-             "huawei": ("ak", "sk")}[cloud]
+    names = {
+        "tencent": ("secret_id", "secret_key"),
+        "aliyun": ("access_key_id", "access_key_secret"),
+        "huawei": ("ak", "sk"),
+    }[cloud]
     return {"access_key": raw[names[0]], "secret_key": raw[names[1]]}
 
 
 def connection(emu, cloud):
     # The reference reads (protect_referenced) go to the emulator too: it serves every service on the cloud's port.
-    args = {"region": REGIONS[cloud], "endpoint": emu.url(cloud), "retries": 0,
-            "service_endpoints": dict((name, emu.url(cloud)) for name in REFERENCE_SERVICES[cloud])}
+    args = {
+        "region": REGIONS[cloud],
+        "endpoint": emu.url(cloud),
+        "retries": 0,
+        "service_endpoints": dict((name, emu.url(cloud)) for name in REFERENCE_SERVICES[cloud]),
+    }
     if cloud == "huawei":
         args["iam_endpoint"] = emu.url(cloud)
     elif cloud == "aliyun":
@@ -127,14 +143,27 @@ def test_profile_reads_the_cli_credentials_file(emu, home, cloud):
     base = keys(emu, cloud, OWNER)
     if cloud == "tencent":
         (home / ".tccli").mkdir()
-        (home / ".tccli" / "cleaner.credential").write_text(json.dumps(
-            {"secretId": base["access_key"], "secretKey": base["secret_key"]}))
+        (home / ".tccli" / "cleaner.credential").write_text(
+            json.dumps({"secretId": base["access_key"], "secretKey": base["secret_key"]})
+        )
     else:
         (home / ".aliyun").mkdir()
-        (home / ".aliyun" / "config.json").write_text(json.dumps({"current": "default", "profiles": [
-            {"name": "default", "mode": "AK", "access_key_id": "wrong", "access_key_secret": "wrong"},
-            {"name": "cleaner", "mode": "AK", "access_key_id": base["access_key"],
-             "access_key_secret": base["secret_key"]}]}))
+        (home / ".aliyun" / "config.json").write_text(
+            json.dumps(
+                {
+                    "current": "default",
+                    "profiles": [
+                        {"name": "default", "mode": "AK", "access_key_id": "wrong", "access_key_secret": "wrong"},
+                        {
+                            "name": "cleaner",
+                            "mode": "AK",
+                            "access_key_id": base["access_key"],
+                            "access_key_secret": base["secret_key"],
+                        },
+                    ],
+                }
+            )
+        )
     run = run_module(cloud, image_args(emu, cloud, profile="cleaner"))
     assert run.result and run.result["deleted"] == [IMAGES[cloud]], run.result
     assert {c["account"] for c in journal(emu, cloud)} == {OWNER}
@@ -146,15 +175,28 @@ def test_profile_with_a_role(emu, home, cloud, monkeypatch):
     base = keys(emu, cloud)
     if cloud == "tencent":
         (home / ".tccli").mkdir()
-        (home / ".tccli" / "default.credential").write_text(json.dumps(
-            {"secretId": base["access_key"], "secretKey": base["secret_key"]}))
+        (home / ".tccli" / "default.credential").write_text(
+            json.dumps({"secretId": base["access_key"], "secretKey": base["secret_key"]})
+        )
         monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_ARN", ROLES[cloud]["role_arn"])
         monkeypatch.setenv("TENCENTCLOUD_PROFILE", "default")
     else:
         (home / ".aliyun").mkdir()
-        (home / ".aliyun" / "config.json").write_text(json.dumps({"current": "default", "profiles": [
-            {"name": "default", "mode": "AK", "access_key_id": base["access_key"],
-             "access_key_secret": base["secret_key"]}]}))
+        (home / ".aliyun" / "config.json").write_text(
+            json.dumps(
+                {
+                    "current": "default",
+                    "profiles": [
+                        {
+                            "name": "default",
+                            "mode": "AK",
+                            "access_key_id": base["access_key"],
+                            "access_key_secret": base["secret_key"],
+                        }
+                    ],
+                }
+            )
+        )
         monkeypatch.setenv("ALICLOUD_ASSUME_ROLE_ARN", ROLES[cloud]["role_arn"])
         monkeypatch.setenv("ALIBABA_CLOUD_PROFILE", "default")
     run = run_module(cloud, image_args(emu, cloud))
@@ -178,12 +220,15 @@ def test_huawei_profiles_fail_clearly(emu, home):
     assert journal(emu, "huawei") == []
 
 
-@pytest.mark.parametrize("cloud,role,word", [
-    ("tencent", {"role_arn": "qcs::cam::uin/1:roleName/r", "duration": 50000}, "duration"),
-    ("aliyun", {"session_name": "x"}, "role_arn"),
-    ("aliyun", {"role_arn": "acs:ram::1:role/r", "duration": 60}, "duration"),
-    ("huawei", {"agency_name": "a"}, "domain_name"),
-])
+@pytest.mark.parametrize(
+    "cloud,role,word",
+    [
+        ("tencent", {"role_arn": "qcs::cam::uin/1:roleName/r", "duration": 50000}, "duration"),
+        ("aliyun", {"session_name": "x"}, "role_arn"),
+        ("aliyun", {"role_arn": "acs:ram::1:role/r", "duration": 60}, "duration"),
+        ("huawei", {"agency_name": "a"}, "domain_name"),
+    ],
+)
 def test_bad_assume_role_is_refused_before_any_call(emu, home, cloud, role, word):
     run = run_module(cloud, image_args(emu, cloud, assume_role=role, **keys(emu, cloud)))
     assert run.result["failed"] and word in run.result["msg"]
@@ -202,8 +247,9 @@ def test_unknown_keys_are_refused_before_any_call(emu, home, cloud):
 def test_tencent_role_keys_are_asked_for_again_when_a_task_outlives_them(emu, home):
     """Keys of 2 seconds, calls of 0.4 s: the task outlives its first keys and still succeeds."""
     emu.control.configure(latency_ms=400, delete_polls=3)
-    run = run_module("tencent", image_args(emu, "tencent", assume_role=dict(ROLES["tencent"], duration=2),
-                                           **keys(emu, "tencent")))
+    run = run_module(
+        "tencent", image_args(emu, "tencent", assume_role=dict(ROLES["tencent"], duration=2), **keys(emu, "tencent"))
+    )
     assert run.result["deleted"] == [IMAGES["tencent"]], run.result
     calls = journal(emu, "tencent")
     assert len([c for c in calls if c["action"] == "AssumeRole"]) > 1
@@ -214,8 +260,13 @@ def test_tencent_role_keys_are_asked_for_again_when_a_task_outlives_them(emu, ho
 
 
 def test_info_module_with_a_role(emu, home):
-    run = run_module("aliyun", dict(connection(emu, "aliyun"), image_ids=[IMAGES["aliyun"]],
-                                    assume_role=ROLES["aliyun"], **keys(emu, "aliyun")), info=True)
+    run = run_module(
+        "aliyun",
+        dict(
+            connection(emu, "aliyun"), image_ids=[IMAGES["aliyun"]], assume_role=ROLES["aliyun"], **keys(emu, "aliyun")
+        ),
+        info=True,
+    )
     assert [i["id"] for i in run.result["images"]] == [IMAGES["aliyun"]], run.result
 
 
@@ -224,8 +275,14 @@ def test_an_unreachable_sts_endpoint_shows_no_credentials(emu, home, cloud):
     """A network error on the role call is transient and echoes no credential (Alibaba's provider signs its GET in the
     query)."""
     sts = next(k for k in emu.seed["accounts"][0]["sts"] if k["cloud"] == cloud and not k.get("expired"))
-    args = image_args(emu, cloud, assume_role=ROLES[cloud], access_key=sts["access_key"],
-                      secret_key=sts["secret_key"], security_token=sts["token"])
+    args = image_args(
+        emu,
+        cloud,
+        assume_role=ROLES[cloud],
+        access_key=sts["access_key"],
+        secret_key=sts["secret_key"],
+        security_token=sts["token"],
+    )
     if cloud == "huawei":
         args["iam_endpoint"] = "http://127.0.0.1:9"
     else:
@@ -262,14 +319,25 @@ def test_playbook_with_the_awx_key_and_role_credentials(emu, tmp_path):
         role = dict(ROLES[cloud], duration=3600)
         if cloud == "tencent":
             role["session_name"] = "awx-job"
-        env = awx_environment(cloud, {"credential_types": dict(base, region=REGIONS[cloud]),
-                                      "role_credential_types": role})
+        env = awx_environment(
+            cloud, {"credential_types": dict(base, region=REGIONS[cloud]), "role_credential_types": role}
+        )
         args = dict(connection(emu, cloud), state="absent", image_ids=[IMAGES[cloud]])
         args.pop("region")  # from the key credential's region field
-        tasks.append({"name": cloud, "environment": env, "register": "result_%s" % cloud,
-                      "multicloud.images.%s_image" % cloud: args})
-        tasks.append({"name": "check %s" % cloud, "ansible.builtin.assert": {
-            "that": ["result_%s.deleted == ['%s']" % (cloud, IMAGES[cloud])]}})
+        tasks.append(
+            {
+                "name": cloud,
+                "environment": env,
+                "register": "result_%s" % cloud,
+                "multicloud.images.%s_image" % cloud: args,
+            }
+        )
+        tasks.append(
+            {
+                "name": "check %s" % cloud,
+                "ansible.builtin.assert": {"that": ["result_%s.deleted == ['%s']" % (cloud, IMAGES[cloud])]},
+            }
+        )
     rc, output, dummy = run_playbook(tmp_path, one_play(tasks=tasks), {})
     assert rc == 0, output[-3000:]
     for cloud in CLOUDS:
@@ -286,8 +354,11 @@ def test_huawei_endpoint_and_project_id_win_over_region_with_a_warning(emu, home
     that the region was not used (the endpoint's host, localhost here, does not name it)."""
     owner = next(a for a in emu.seed["accounts"] if str(a["id"]) == OWNER)["huawei"]
     args = image_args(emu, "huawei", **keys(emu, "huawei", OWNER))
-    args.update(region="cn-nowhere-1", endpoint=emu.url("huawei").replace("127.0.0.1", "localhost"),
-                project_id=owner["projects"][REGIONS["huawei"]])
+    args.update(
+        region="cn-nowhere-1",
+        endpoint=emu.url("huawei").replace("127.0.0.1", "localhost"),
+        project_id=owner["projects"][REGIONS["huawei"]],
+    )
     run = run_module("huawei", args)
     assert run.result and not run.result.get("failed"), run.result
     assert run.result["deleted"] == [IMAGES["huawei"]]

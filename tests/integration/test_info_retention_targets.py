@@ -4,6 +4,7 @@ image module targets (its helpers: the same playbook, environment, config and ti
 A target is a directory of targets/ named ``<cloud>_image_info`` or ``image_retention_<cloud>``. Each run resets the emulator
 (the ``emu`` fixture); the targets check results and the emulator's journal themselves.
 """
+
 import json
 import os
 
@@ -14,8 +15,11 @@ from test_targets import TARGETS, one_play, run_playbook, run_target, tail, with
 
 
 def discover(predicate):
-    return sorted(name for name in os.listdir(TARGETS)
-                  if os.path.isdir(os.path.join(TARGETS, name)) and not name.startswith("setup_") and predicate(name))
+    return sorted(
+        name
+        for name in os.listdir(TARGETS)
+        if os.path.isdir(os.path.join(TARGETS, name)) and not name.startswith("setup_") and predicate(name)
+    )
 
 
 INFO_TARGETS = discover(lambda name: name.endswith("_image_info"))
@@ -54,15 +58,32 @@ def retention_play(apply=None, play_check_mode=None):
     include = {"name": "multicloud.images.image_retention"}
     if apply is not None:
         include["apply"] = apply
-    connection = {name: "{{ tencent_%s }}" % name for name in ("access_key", "secret_key", "region", "endpoint",
-                                                               "service_endpoints")}
-    play = one_play(tasks=[
-        {"name": "Run the role", "ansible.builtin.include_role": include,
-         "vars": {"image_retention_cloud": "tencent", "image_retention_name_regex": "^chk-", "image_retention_keep": 1}},
-        {"name": "Keep the result", "check_mode": False,
-         "ansible.builtin.copy": {"content": "{{ image_retention_result | to_json }}", "dest": "{{ playbook_dir }}/result.json",
-                                  "mode": "0600"}},
-    ])
+    connection = {
+        name: "{{ tencent_%s }}" % name
+        for name in ("access_key", "secret_key", "region", "endpoint", "service_endpoints")
+    }
+    play = one_play(
+        tasks=[
+            {
+                "name": "Run the role",
+                "ansible.builtin.include_role": include,
+                "vars": {
+                    "image_retention_cloud": "tencent",
+                    "image_retention_name_regex": "^chk-",
+                    "image_retention_keep": 1,
+                },
+            },
+            {
+                "name": "Keep the result",
+                "check_mode": False,
+                "ansible.builtin.copy": {
+                    "content": "{{ image_retention_result | to_json }}",
+                    "dest": "{{ playbook_dir }}/result.json",
+                    "mode": "0600",
+                },
+            },
+        ]
+    )
     play["module_defaults"] = {"group/multicloud.images.tencent": connection}
     if play_check_mode is not None:
         play["check_mode"] = play_check_mode
@@ -80,8 +101,13 @@ CHECK_MODE_CASES = {
 @pytest.mark.parametrize("case", sorted(CHECK_MODE_CASES))
 def test_retention_reports_the_check_mode_the_modules_ran_in(case, emu, emu_config, tmp_path):
     play, extra_args, expected = CHECK_MODE_CASES[case]
-    emu.control.add_images("tencent", [{"id": "img-chk%05d" % i, "name": "chk-%d" % i,
-                                        "created_at": "2026-01-%02dT00:00:00Z" % (10 - i)} for i in range(1, 6)])
+    emu.control.add_images(
+        "tencent",
+        [
+            {"id": "img-chk%05d" % i, "name": "chk-%d" % i, "created_at": "2026-01-%02dT00:00:00Z" % (10 - i)}
+            for i in range(1, 6)
+        ],
+    )
     rc, output, seconds = run_playbook(tmp_path, play, emu_config, extra_args)
     assert rc == 0, "rc %s in %.1f s:\n%s" % (rc, seconds, tail(output))
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))

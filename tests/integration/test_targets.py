@@ -5,6 +5,7 @@ in a one-play playbook. The targets check the module results and the emulator's 
 checks what a playbook cannot see from inside: that secrets stay out of `ansible-playbook -vvv` output, and that a
 task with malformed ids never imports a cloud SDK.
 """
+
 import json
 import os
 import resource
@@ -32,41 +33,58 @@ SHORT_TIMEOUT = int(os.environ.get("MCI_SHORT_TIMEOUT", "120"))
 ONLY_SCENARIOS = os.environ.get("MCI_SCENARIOS", "")
 TAIL_LINES = 80
 
-PROXY_VARIABLES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
-                   "no_proxy"}
+PROXY_VARIABLES = {
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+}
 # Cloud credentials of the developer's shell must not leak into the modules' environment fallbacks.
 CLOUD_ENV_PREFIXES = ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_", "HW_")
 SDK_PACKAGES = ("tencentcloud", "alibabacloud", "Tea", "darabonba", "huaweicloudsdk")
 
 # A syntactically valid id per cloud that no seed uses.
 ABSENT_IDS = {"tencent": "img-itest0000a", "aliyun": "m-itest0000a", "huawei": "e9999999-0000-4000-8000-00000000000a"}
-MALFORMED_IDS = {"tencent": ["img-BAD", "m-emu0001"], "aliyun": ["img-emu00001", "m-"],
-                 "huawei": ["not-a-uuid", "img-emu00001"]}
+MALFORMED_IDS = {
+    "tencent": ["img-BAD", "m-emu0001"],
+    "aliyun": ["img-emu00001", "m-"],
+    "huawei": ["not-a-uuid", "img-emu00001"],
+}
 
 
 # -- running ansible-playbook ------------------------------------------------------------------
 
+
 def playbook_env(tmp_path):
-    env = {name: value for name, value in os.environ.items()
-           if name not in PROXY_VARIABLES and not name.startswith(CLOUD_ENV_PREFIXES) and not name.startswith("ANSIBLE_")}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in PROXY_VARIABLES and not name.startswith(CLOUD_ENV_PREFIXES) and not name.startswith("ANSIBLE_")
+    }
     config = tmp_path / "ansible.cfg"
     config.write_text("[defaults]\n", encoding="utf-8")
-    env.update({
-        "ANSIBLE_CONFIG": str(config),
-        "ANSIBLE_ROLES_PATH": TARGETS,
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-        "ANSIBLE_PIPELINING": "1",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "NO_PROXY": "127.0.0.1,localhost",
-        "no_proxy": "127.0.0.1,localhost",
-        "PATH": BIN + os.pathsep + env.get("PATH", ""),
-    })
+    env.update(
+        {
+            "ANSIBLE_CONFIG": str(config),
+            "ANSIBLE_ROLES_PATH": TARGETS,
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
+            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+            "ANSIBLE_PIPELINING": "1",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "PATH": BIN + os.pathsep + env.get("PATH", ""),
+        }
+    )
     return env
 
 
@@ -82,8 +100,15 @@ def run_playbook(tmp_path, play, config, extra_args=(), timeout=TARGET_TIMEOUT):
     write_config(config, str(config_file))
     command = [ANSIBLE_PLAYBOOK, "-i", "localhost,", str(playbook), "-e", "@%s" % config_file, *extra_args]
     started, cpu_before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    process = subprocess.Popen(command, cwd=str(tmp_path), env=playbook_env(tmp_path), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=str(tmp_path),
+        env=playbook_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         output = process.communicate(timeout=timeout)[0]
     except subprocess.TimeoutExpired:
@@ -91,8 +116,13 @@ def run_playbook(tmp_path, play, config, extra_args=(), timeout=TARGET_TIMEOUT):
         output = process.communicate()[0]
         pytest.fail("ansible-playbook did not finish within %d s:\n%s" % (timeout, tail(output)))
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print("ansible-playbook: %.1f s wall, %.1f s CPU" % (
-        time.monotonic() - started, cpu_after.ru_utime - cpu_before.ru_utime + cpu_after.ru_stime - cpu_before.ru_stime))
+    print(
+        "ansible-playbook: %.1f s wall, %.1f s CPU"
+        % (
+            time.monotonic() - started,
+            cpu_after.ru_utime - cpu_before.ru_utime + cpu_after.ru_stime - cpu_before.ru_stime,
+        )
+    )
     return process.returncode, output.decode(errors="replace"), time.monotonic() - started
 
 
@@ -138,6 +168,7 @@ def emu_config(emu):
 
 # -- the targets -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("target", IMAGE_TARGETS)
 def test_target(target, emu, emu_config, tmp_path):
     run_target(target, emu_config, tmp_path)
@@ -156,6 +187,7 @@ def test_target_as_against_a_real_cloud(target, emu, emu_config, tmp_path):
 
 # -- secrets in -vvv output ----------------------------------------------------------------------
 
+
 def wrong_secret_task(cloud, config, secret, token):
     args = {
         "state": "absent",
@@ -170,10 +202,18 @@ def wrong_secret_task(cloud, config, secret, token):
     if cloud == "huawei":
         args["project_id"] = config["huawei_project_id"]
     return [
-        {"name": "Delete with a wrong secret", "multicloud.images.%s_image" % cloud: args,
-         "register": "itest_result", "ignore_errors": True},
-        {"name": "The task failed as an auth error", "ansible.builtin.assert": {
-            "that": ["itest_result is failed", "itest_result.error.category == 'auth_failed'"]}},
+        {
+            "name": "Delete with a wrong secret",
+            "multicloud.images.%s_image" % cloud: args,
+            "register": "itest_result",
+            "ignore_errors": True,
+        },
+        {
+            "name": "The task failed as an auth error",
+            "ansible.builtin.assert": {
+                "that": ["itest_result is failed", "itest_result.error.category == 'auth_failed'"]
+            },
+        },
     ]
 
 
@@ -183,8 +223,13 @@ def test_wrong_secret_stays_secret(cloud, emu, emu_config, tmp_path):
     secret = "itest-secret-%s-%s" % (cloud, uuid.uuid4().hex)
     token = "itest-token-%s-%s" % (cloud, uuid.uuid4().hex)
     emu.control.clear_journal()
-    rc, output, seconds = run_playbook(tmp_path, one_play(tasks=wrong_secret_task(cloud, emu_config, secret, token)),
-                                       emu_config, extra_args=["-vvv"], timeout=SHORT_TIMEOUT)
+    rc, output, seconds = run_playbook(
+        tmp_path,
+        one_play(tasks=wrong_secret_task(cloud, emu_config, secret, token)),
+        emu_config,
+        extra_args=["-vvv"],
+        timeout=SHORT_TIMEOUT,
+    )
     print("%s wrong secret at -vvv: rc %s in %.1f s" % (cloud, rc, seconds))
     assert rc == 0, tail(output)
     assert "auth_failed" in output
@@ -214,12 +259,21 @@ def run_module_directly(cloud, args, tmp_path):
     """Run the module file in a fresh interpreter; return (its JSON result, the SDK modules it imported)."""
     args_file = tmp_path / ("%s-args.json" % cloud)
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}), encoding="utf-8")
-    env = {name: value for name, value in os.environ.items()
-           if name not in PROXY_VARIABLES and not name.startswith(CLOUD_ENV_PREFIXES)}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in PROXY_VARIABLES and not name.startswith(CLOUD_ENV_PREFIXES)
+    }
     env["PYTHONPATH"] = COLLECTIONS_ROOT
-    result = subprocess.run([sys.executable, "-c", RUN_MODULE % (cloud, SDK_PACKAGES), str(args_file)],
-                            cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=SHORT_TIMEOUT,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_MODULE % (cloud, SDK_PACKAGES), str(args_file)],
+        cwd=str(tmp_path),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SHORT_TIMEOUT,
+        check=False,
+    )
     marker = [line for line in result.stderr.splitlines() if line.startswith("SDK-MODULES ")]
     assert marker, "the module runner broke: %s %s" % (result.stdout, result.stderr)
     return json.loads(result.stdout), json.loads(marker[-1].split(" ", 1)[1])
@@ -227,15 +281,20 @@ def run_module_directly(cloud, args, tmp_path):
 
 @pytest.mark.parametrize("cloud", ("tencent", "aliyun", "huawei"))
 def test_malformed_ids_import_no_sdk(cloud, emu, emu_config, tmp_path):
-    base = {"state": "absent", "region": emu_config["%s_region" % cloud],
-            "endpoint": emu_config["%s_endpoint" % cloud],
-            "access_key": emu_config["%s_access_key" % cloud], "secret_key": emu_config["%s_secret_key" % cloud],
-            "retries": 0}
+    base = {
+        "state": "absent",
+        "region": emu_config["%s_region" % cloud],
+        "endpoint": emu_config["%s_endpoint" % cloud],
+        "access_key": emu_config["%s_access_key" % cloud],
+        "secret_key": emu_config["%s_secret_key" % cloud],
+        "retries": 0,
+    }
     if cloud == "huawei":
         base["project_id"] = emu_config["huawei_project_id"]
     emu.control.clear_journal()
-    result, imported = run_module_directly(cloud, dict(base, image_ids=[ABSENT_IDS[cloud]] + MALFORMED_IDS[cloud]),
-                                           tmp_path)
+    result, imported = run_module_directly(
+        cloud, dict(base, image_ids=[ABSENT_IDS[cloud]] + MALFORMED_IDS[cloud]), tmp_path
+    )
     assert result.get("failed"), result
     assert [b["id"] for b in result["blocked"]] == MALFORMED_IDS[cloud], result
     assert imported == [], "a task that fails on its ids imported %s" % imported

@@ -44,8 +44,9 @@ def injected_field(value):
 
 
 def test_one_file_per_cloud():
-    assert sorted(name for name in os.listdir(TYPES_DIR) if name.endswith(".yml")) == \
-        sorted("%s.yml" % cloud for cloud in ADAPTERS)
+    assert sorted(name for name in os.listdir(TYPES_DIR) if name.endswith(".yml")) == sorted(
+        "%s.yml" % cloud for cloud in ADAPTERS
+    )
 
 
 @pytest.mark.parametrize("cloud", sorted(ADAPTERS))
@@ -57,8 +58,20 @@ def test_shape_awx_accepts(cloud):
     ids = [field["id"] for field in credential_type["inputs"]["fields"]]
     assert len(ids) == len(set(ids)), "duplicate field ids"
     for field in credential_type["inputs"]["fields"]:
-        assert set(field) <= set(["id", "label", "type", "secret", "help_text", "multiline", "format", "choices",
-                                  "default", "ask_at_runtime"]), field
+        assert set(field) <= set(
+            [
+                "id",
+                "label",
+                "type",
+                "secret",
+                "help_text",
+                "multiline",
+                "format",
+                "choices",
+                "default",
+                "ask_at_runtime",
+            ]
+        ), field
         assert field["type"] in ("string", "boolean"), field
         assert field.get("label"), field
     assert set(credential_type["inputs"]["required"]) <= set(ids)
@@ -74,9 +87,16 @@ def test_env_injectors_are_the_adapters_first_fallbacks(cloud):
         option = injected_field(value)
         assert option in fields(credential_type), "%s injects unknown field %s" % (variable, option)
         assert option in adapter.env, "%s: field %s is not an option with an environment fallback" % (variable, option)
-        assert variable in adapter.env[option], "%s is not a fallback of %s (%s)" % (variable, option, adapter.env[option])
+        assert variable in adapter.env[option], "%s is not a fallback of %s (%s)" % (
+            variable,
+            option,
+            adapter.env[option],
+        )
         assert variable == adapter.env[option][0], "%s: use the first fallback of %s, %s" % (
-            variable, option, adapter.env[option][0])
+            variable,
+            option,
+            adapter.env[option][0],
+        )
     # Each option is injected once, and the keys at least.
     options = [injected_field(value) for value in env.values()]
     assert len(options) == len(set(options))

@@ -48,8 +48,14 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._close("unknown")
-        self.current = {"name": task.get_name(), "start": time.time(), "end": None, "seconds": None,
-                        "status": None, "items": 0}
+        self.current = {
+            "name": task.get_name(),
+            "start": time.time(),
+            "end": None,
+            "seconds": None,
+            "status": None,
+            "items": 0,
+        }
         self.tasks.append(self.current)
 
     def v2_runner_item_on_ok(self, result):

@@ -36,8 +36,16 @@ class CallbackModule(CallbackBase):
     def _write(self, status, result):
         if not self._path:
             return
-        line = json.dumps({"host": result._host.get_name(), "task": result._task.get_name(), "status": status,
-                           "result": result._result}, default=str, ensure_ascii=False)
+        line = json.dumps(
+            {
+                "host": result._host.get_name(),
+                "task": result._task.get_name(),
+                "status": status,
+                "result": result._result,
+            },
+            default=str,
+            ensure_ascii=False,
+        )
         with self._lock:
             with open(self._path, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")

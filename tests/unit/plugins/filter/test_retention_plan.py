@@ -17,7 +17,9 @@ NOW = "2026-01-31T00:00:00Z"
 def image(image_id, name, days_old=None, created_at=None, state="available", tags=None):
     """An image as the info modules return it, created ``days_old`` days before NOW (or at ``created_at``)."""
     if days_old is not None:
-        created_at = "2026-01-%02dT00:00:00Z" % (31 - days_old) if days_old < 31 else "2025-12-%02dT00:00:00Z" % (62 - days_old)
+        created_at = (
+            "2026-01-%02dT00:00:00Z" % (31 - days_old) if days_old < 31 else "2025-12-%02dT00:00:00Z" % (62 - days_old)
+        )
     return {"id": image_id, "name": name, "created_at": created_at, "state": state, "tags": tags or {}}
 
 
@@ -103,8 +105,11 @@ def test_group_with_fewer_than_n_images_keeps_them_all():
 
 
 def test_group_by_name_optional_group_missing_is_outside_and_kept():
-    images = [image("img-a", "build-1", days_old=40), image("img-b", "web-build-1", days_old=40),
-              image("img-c", "web-build-2", days_old=41)]
+    images = [
+        image("img-a", "build-1", days_old=40),
+        image("img-b", "web-build-1", days_old=40),
+        image("img-c", "web-build-2", days_old=41),
+    ]
     entries = plan(images, name_regex="^(?:(web)-)?build-", group_by="name", keep=1)
     assert actions(entries) == {"img-a": "keep", "img-b": "keep", "img-c": "delete"}
     assert reasons(entries)["img-a"].startswith("outside any group")
@@ -133,23 +138,30 @@ def test_bad_group_by_is_refused(group_by):
 
 
 def test_tags_select_only_images_with_all_of_them():
-    images = [image("img-1", "build-1", days_old=5, tags={"env": "ci", "team": "x"}),
-              image("img-2", "build-2", days_old=6, tags={"env": "ci"}),
-              image("img-3", "build-3", days_old=7, tags={"env": "prod", "team": "x"}),
-              image("img-4", "build-4", days_old=8, tags={"env": "ci", "team": "x"})]
+    images = [
+        image("img-1", "build-1", days_old=5, tags={"env": "ci", "team": "x"}),
+        image("img-2", "build-2", days_old=6, tags={"env": "ci"}),
+        image("img-3", "build-3", days_old=7, tags={"env": "prod", "team": "x"}),
+        image("img-4", "build-4", days_old=8, tags={"env": "ci", "team": "x"}),
+    ]
     entries = plan(images, name_regex="^build-", tags={"env": "ci", "team": "x"}, keep=1)
     assert actions(entries) == {"img-1": "keep", "img-4": "delete"}
 
 
 def test_tag_select_with_null_value_accepts_any_value_and_compares_strings():
-    images = [image("img-1", "build-1", days_old=5, tags={"ver": "2"}), image("img-2", "build-2", days_old=6, tags={}),
-              image("img-3", "build-3", days_old=7, tags={"ver": "3"})]
+    images = [
+        image("img-1", "build-1", days_old=5, tags={"ver": "2"}),
+        image("img-2", "build-2", days_old=6, tags={}),
+        image("img-3", "build-3", days_old=7, tags={"ver": "3"}),
+    ]
     assert sorted(actions(plan(images, name_regex="^build-", tags={"ver": None}, keep=0))) == ["img-1", "img-3"]
     assert list(actions(plan(images, name_regex="^build-", tags={"ver": 2}, keep=0))) == ["img-1"]
 
 
 def test_protect_tags_by_key():
-    images = [image("img-%d" % d, "build-%d" % d, days_old=d, tags={"keep": "yes"} if d == 9 else {}) for d in range(1, 11)]
+    images = [
+        image("img-%d" % d, "build-%d" % d, days_old=d, tags={"keep": "yes"} if d == 9 else {}) for d in range(1, 11)
+    ]
     entries = plan(images, name_regex="^build-", keep=2, protect_tags=["keep"])
     assert actions(entries)["img-9"] == "keep"
     assert reasons(entries)["img-9"] == "protected by tag keep"
@@ -157,15 +169,21 @@ def test_protect_tags_by_key():
 
 
 def test_protected_images_do_not_take_a_kept_place():
-    images = [image("img-1", "build-1", days_old=1, tags={"keep": ""}), image("img-2", "build-2", days_old=2),
-              image("img-3", "build-3", days_old=3), image("img-4", "build-4", days_old=4)]
+    images = [
+        image("img-1", "build-1", days_old=1, tags={"keep": ""}),
+        image("img-2", "build-2", days_old=2),
+        image("img-3", "build-3", days_old=3),
+        image("img-4", "build-4", days_old=4),
+    ]
     entries = plan(images, name_regex="^build-", keep=2, protect_tags=["keep"])
     assert actions(entries) == {"img-1": "keep", "img-2": "keep", "img-3": "keep", "img-4": "delete"}
 
 
 def test_protect_tags_by_key_and_value():
-    images = [image("img-1", "build-1", days_old=10, tags={"release": "ga"}),
-              image("img-2", "build-2", days_old=11, tags={"release": "beta"})]
+    images = [
+        image("img-1", "build-1", days_old=10, tags={"release": "ga"}),
+        image("img-2", "build-2", days_old=11, tags={"release": "beta"}),
+    ]
     entries = plan(images, name_regex="^build-", keep=0, protect_tags={"release": "ga"})
     assert actions(entries) == {"img-1": "keep", "img-2": "delete"}
     assert reasons(entries)["img-1"] == "protected by tag release=ga"
@@ -205,11 +223,29 @@ def test_every_policy_combined_with_and():
             if (line, day) == ("db", 12):
                 tags = {"env": "prod"}
             images.append(image("img-%s%02d" % (line, day), "%s-build-%02d" % (line, day), days_old=day * 3, tags=tags))
-    entries = plan(images, name_regex="^(web|db)-build-", group_by="name", keep=2, tags={"env": "ci"},
-                   protect_tags=["keep"], min_age_days=10, older_than_days=20)
+    entries = plan(
+        images,
+        name_regex="^(web|db)-build-",
+        group_by="name",
+        keep=2,
+        tags={"env": "ci"},
+        protect_tags=["keep"],
+        min_age_days=10,
+        older_than_days=20,
+    )
     # web/db 01-02 newest 2; 03-06 (9-18 days) too young or not older than 20 days; web-11 protected; db-12 not selected
-    assert deleted(entries) == ["img-db07", "img-db08", "img-db09", "img-db10", "img-db11",
-                                "img-web07", "img-web08", "img-web09", "img-web10", "img-web12"]
+    assert deleted(entries) == [
+        "img-db07",
+        "img-db08",
+        "img-db09",
+        "img-db10",
+        "img-db11",
+        "img-web07",
+        "img-web08",
+        "img-web09",
+        "img-web10",
+        "img-web12",
+    ]
     assert "img-db12" not in actions(entries)
     assert reasons(entries)["img-web03"] == "younger than 10 days"
     assert reasons(entries)["img-web04"] == "not older than 20 days"
@@ -217,12 +253,15 @@ def test_every_policy_combined_with_and():
     assert reasons(entries)["img-db07"] == "older than 20 days, at least 10 days old, beyond the newest 2 of group db"
 
 
-@pytest.mark.parametrize("created_at, reason", [
-    (None, "no creation time"),
-    ("", "no creation time"),
-    ("yesterday", "creation time 'yesterday' cannot be read"),
-    ("2025-13-45T00:00:00Z", "creation time '2025-13-45T00:00:00Z' cannot be read"),
-])
+@pytest.mark.parametrize(
+    "created_at, reason",
+    [
+        (None, "no creation time"),
+        ("", "no creation time"),
+        ("yesterday", "creation time 'yesterday' cannot be read"),
+        ("2025-13-45T00:00:00Z", "creation time '2025-13-45T00:00:00Z' cannot be read"),
+    ],
+)
 def test_unsure_dates_are_kept_and_do_not_count(created_at, reason):
     images = BUILDS[:3] + [image("img-x", "build-x", created_at=created_at)]
     entries = plan(images, name_regex="^build-", keep=2)
@@ -254,8 +293,11 @@ def test_images_already_being_deleted_are_kept_and_do_not_count(state):
 
 def test_ties_in_creation_time_greater_id_first_whatever_the_input_order():
     same = "2026-01-01T00:00:00Z"
-    images = [image("img-b", "build-b", created_at=same), image("img-c", "build-c", created_at=same),
-              image("img-a", "build-a", created_at=same)]
+    images = [
+        image("img-b", "build-b", created_at=same),
+        image("img-c", "build-c", created_at=same),
+        image("img-a", "build-a", created_at=same),
+    ]
     for ordering in (images, list(reversed(images))):
         entries = plan(ordering, name_regex="^build-", keep=1)
         assert [e["id"] for e in entries] == ["img-c", "img-b", "img-a"]
@@ -263,29 +305,35 @@ def test_ties_in_creation_time_greater_id_first_whatever_the_input_order():
 
 
 def test_offsets_and_formats_compare_as_instants():
-    images = [image("img-1", "build-1", created_at="2026-01-10T08:00:00+08:00"),   # 00:00Z
-              image("img-2", "build-2", created_at="2026-01-10T01:00:00Z"),
-              image("img-3", "build-3", created_at="2026-01-09 23:00:00")]          # no offset: UTC
+    images = [
+        image("img-1", "build-1", created_at="2026-01-10T08:00:00+08:00"),  # 00:00Z
+        image("img-2", "build-2", created_at="2026-01-10T01:00:00Z"),
+        image("img-3", "build-3", created_at="2026-01-09 23:00:00"),
+    ]  # no offset: UTC
     assert [e["id"] for e in plan(images, name_regex="^build-", keep=0)] == ["img-2", "img-1", "img-3"]
 
 
 def test_now_as_epoch_seconds():
-    entries = retention_plan(BUILDS, {"name_regex": "^build-", "keep": 0, "min_age_days": 5,
-                                      "now": parse_time(NOW).timestamp()})
+    entries = retention_plan(
+        BUILDS, {"name_regex": "^build-", "keep": 0, "min_age_days": 5, "now": parse_time(NOW).timestamp()}
+    )
     assert deleted(entries) == ["img-%02d" % day for day in range(5, 11)]
 
 
-@pytest.mark.parametrize("policy, message", [
-    ({"name_regex": "(", "keep": 1}, "not a valid regular expression"),
-    ({"name_regex": "^b", "keep": -1}, "keep"),
-    ({"name_regex": "^b", "keep": "many"}, "keep"),
-    ({"name_regex": "^b", "keep": True}, "keep"),
-    ({"name_regex": "^b", "min_age_days": -2}, "min_age_days"),
-    ({"name_regex": "^b", "older_than_days": "old"}, "older_than_days"),
-    ({"name_regex": "^b", "tags": ["env"]}, "tags"),
-    ({"name_regex": "^b", "now": "soon"}, "now"),
-    ({"name_regex": "^b", "kepp": 2}, "unknown policy key"),
-])
+@pytest.mark.parametrize(
+    "policy, message",
+    [
+        ({"name_regex": "(", "keep": 1}, "not a valid regular expression"),
+        ({"name_regex": "^b", "keep": -1}, "keep"),
+        ({"name_regex": "^b", "keep": "many"}, "keep"),
+        ({"name_regex": "^b", "keep": True}, "keep"),
+        ({"name_regex": "^b", "min_age_days": -2}, "min_age_days"),
+        ({"name_regex": "^b", "older_than_days": "old"}, "older_than_days"),
+        ({"name_regex": "^b", "tags": ["env"]}, "tags"),
+        ({"name_regex": "^b", "now": "soon"}, "now"),
+        ({"name_regex": "^b", "kepp": 2}, "unknown policy key"),
+    ],
+)
 def test_bad_policy_is_refused(policy, message):
     with pytest.raises(AnsibleFilterError, match=message):
         retention_plan(BUILDS, policy)
@@ -308,13 +356,16 @@ def test_no_images():
 
 def test_a_referenced_image_is_kept_and_says_by_what():
     builds = [dict(i) for i in BUILDS]
-    builds[6]["referenced_by"] = [{"kind": "launch_template", "id": "lt-1", "name": "web", "version": 2},
-                                  {"kind": "scaling_configuration", "id": "asc-1", "name": None, "group": "asg-1"}]
+    builds[6]["referenced_by"] = [
+        {"kind": "launch_template", "id": "lt-1", "name": "web", "version": 2},
+        {"kind": "scaling_configuration", "id": "asc-1", "name": None, "group": "asg-1"},
+    ]
     builds[7]["referenced_by"] = []  # asked, and nothing names it
     entries = plan(builds, name_regex="^build-", keep=3)
     assert actions(entries)["img-07"] == "keep"
-    assert reasons(entries)["img-07"] == ("referenced by launch template lt-1 (web) version 2, "
-                                          "scaling configuration asc-1 of scaling group asg-1")
+    assert reasons(entries)["img-07"] == (
+        "referenced by launch template lt-1 (web) version 2, scaling configuration asc-1 of scaling group asg-1"
+    )
     assert actions(entries)["img-08"] == "delete"
     # Kept as unsure: it does not count towards the newest 3.
     assert deleted(entries) == ["img-04", "img-05", "img-06", "img-08", "img-09", "img-10"]

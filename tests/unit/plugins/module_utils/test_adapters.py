@@ -21,19 +21,30 @@ from ansible_collections.multicloud.images.plugins.module_utils.tencent import T
 ADAPTERS = {"tencent": TencentAdapter, "aliyun": AliyunAdapter, "huawei": HuaweiAdapter}
 REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
 DELETABLE = {"tencent": "img-emu00002", "aliyun": "m-emu0001", "huawei": "e0000000-0000-4000-8000-000000000001"}
-KEY_NAMES = {"tencent": ("secret_id", "secret_key"), "aliyun": ("access_key_id", "access_key_secret"),
-             "huawei": ("ak", "sk")}
+KEY_NAMES = {
+    "tencent": ("secret_id", "secret_key"),
+    "aliyun": ("access_key_id", "access_key_secret"),
+    "huawei": ("ak", "sk"),
+}
 
 
 def make(emu, cloud, secret=None, retries=2, **extra):
     ak_name, sk_name = KEY_NAMES[cloud]
     keys = emu.keys[cloud]
     scheme, host = parse_endpoint(emu.endpoint(cloud), default_scheme="http")
-    settings = {"access_key": keys[ak_name], "secret_key": secret or keys[sk_name], "region": REGIONS[cloud],
-                "scheme": scheme, "host": host, "timeout": 5, "retries": retries, "validate_certs": True,
-                "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
-                # The emulator serves every service of a cloud on its one port.
-                "service_endpoints": dict((name, (scheme, host)) for name in ADAPTERS[cloud].service_endpoint_names)}
+    settings = {
+        "access_key": keys[ak_name],
+        "secret_key": secret or keys[sk_name],
+        "region": REGIONS[cloud],
+        "scheme": scheme,
+        "host": host,
+        "timeout": 5,
+        "retries": retries,
+        "validate_certs": True,
+        "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
+        # The emulator serves every service of a cloud on its one port.
+        "service_endpoints": dict((name, (scheme, host)) for name in ADAPTERS[cloud].service_endpoint_names),
+    }
     settings.update(extra)
     policy = RetryPolicy(retries=retries, sleep=lambda s: None)
     return ADAPTERS[cloud](settings, policy=policy)
@@ -64,8 +75,9 @@ def test_wrong_secret_is_auth_failed_and_not_retried(emu, cloud):
     assert "definitely-wrong-secret" not in str(info.value.describe())
 
 
-@pytest.mark.parametrize("cloud, action", [("tencent", "DescribeImages"), ("aliyun", "DescribeImages"),
-                                           ("huawei", "ShowImage")])
+@pytest.mark.parametrize(
+    "cloud, action", [("tencent", "DescribeImages"), ("aliyun", "DescribeImages"), ("huawei", "ShowImage")]
+)
 @pytest.mark.parametrize("kind", ["throttle", "server_error", "drop"])
 def test_throttling_5xx_and_dropped_connections_are_retried(emu, cloud, action, kind):
     emu.control.add_fault(cloud=cloud, action=action, kind=kind, times=2)
@@ -74,8 +86,9 @@ def test_throttling_5xx_and_dropped_connections_are_retried(emu, cloud, action, 
     assert adapter.retry_count == 2 and len(calls(emu, cloud)) == 3
 
 
-@pytest.mark.parametrize("cloud, action", [("tencent", "DescribeImages"), ("aliyun", "DescribeImages"),
-                                           ("huawei", "ShowImage")])
+@pytest.mark.parametrize(
+    "cloud, action", [("tencent", "DescribeImages"), ("aliyun", "DescribeImages"), ("huawei", "ShowImage")]
+)
 def test_retries_run_out_with_the_last_error(emu, cloud, action):
     emu.control.add_fault(cloud=cloud, action=action, kind="throttle", times=10)
     adapter = make(emu, cloud, retries=2)
@@ -94,13 +107,16 @@ def test_passing_dry_run_returns_a_request_id_and_deletes_nothing(emu, cloud):
     assert journal[-1]["dry_run"] is True
 
 
-@pytest.mark.parametrize("cloud, image_id, category", [
-    ("tencent", "img-emu00003", "shared"),
-    ("aliyun", "m-emu0004", "busy"),
-    ("aliyun", "m-emu0006", "busy"),
-    ("huawei", "e0000000-0000-4000-8000-000000000006", "invalid_state"),
-    ("huawei", "f0000000-0000-4000-8000-000000000001", "public"),
-])
+@pytest.mark.parametrize(
+    "cloud, image_id, category",
+    [
+        ("tencent", "img-emu00003", "shared"),
+        ("aliyun", "m-emu0004", "busy"),
+        ("aliyun", "m-emu0006", "busy"),
+        ("huawei", "e0000000-0000-4000-8000-000000000006", "invalid_state"),
+        ("huawei", "f0000000-0000-4000-8000-000000000001", "public"),
+    ],
+)
 def test_refusals_map_to_their_category(emu, cloud, image_id, category):
     """Real deletes (Tencent's DryRun runs the same checks; Alibaba's DryRun checks only keys, RAM and parameters)."""
     adapter = make(emu, cloud)
@@ -109,8 +125,9 @@ def test_refusals_map_to_their_category(emu, cloud, image_id, category):
     assert info.value.category == category and info.value.code
 
 
-@pytest.mark.parametrize("code, status", [("InvalidApi.NotFound", 404), ("InvalidProduct.NotFound", 404),
-                                          ("SomethingNew", 404)])
+@pytest.mark.parametrize(
+    "code, status", [("InvalidApi.NotFound", 404), ("InvalidProduct.NotFound", 404), ("SomethingNew", 404)]
+)
 def test_a_404_that_is_not_an_image_not_found_is_never_absent(emu, code, status):
     """A wrong endpoint or API answers 404 too: only InvalidImageId.NotFound may mean "already absent"."""
     emu.control.add_fault(cloud="aliyun", action="DeleteImage", kind="error", code=code, status=status)
@@ -148,8 +165,10 @@ def test_aliyun_import_and_export_tasks_block_their_images(emu):
     adapter = make(emu, "aliyun")
     images = adapter.describe(["m-emu0001", "m-emu0004", "m-emu0005", "m-emu0006"])
     blocks = adapter.lookup_blocks(list(images.values()), {}, run_parallel_inline)
-    assert dict((k, v[:2]) for k, v in blocks.items()) == {"m-emu0005": ("busy", "ImageIsImporting"),
-                                                           "m-emu0006": ("busy", "ImageIsExporting")}
+    assert dict((k, v[:2]) for k, v in blocks.items()) == {
+        "m-emu0005": ("busy", "ImageIsImporting"),
+        "m-emu0006": ("busy", "ImageIsExporting"),
+    }
     tasks = [c for c in calls(emu, "aliyun") if c["action"] == "DescribeTasks"]
     assert sorted(c["params"]["TaskAction"] for c in tasks) == ["ExportImage", "ImportImage"]
     assert all(c["params"]["TaskStatus"] == "Processing" and len(c["image_ids"]) == 4 for c in tasks)
@@ -190,12 +209,15 @@ def test_huawei_delete_returns_the_request_id(emu):
     assert calls(emu, "huawei")[-1]["params"]["body"] == {"delete_backup": True}
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("127.0.0.1:8080", ("https", "127.0.0.1:8080")),
-    ("http://127.0.0.1:8080", ("http", "127.0.0.1:8080")),
-    ("https://cvm.tencentcloudapi.com/", ("https", "cvm.tencentcloudapi.com")),
-    ("HTTP://[::1]:9", ("http", "[::1]:9")),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("127.0.0.1:8080", ("https", "127.0.0.1:8080")),
+        ("http://127.0.0.1:8080", ("http", "127.0.0.1:8080")),
+        ("https://cvm.tencentcloudapi.com/", ("https", "cvm.tencentcloudapi.com")),
+        ("HTTP://[::1]:9", ("http", "[::1]:9")),
+    ],
+)
 def test_parse_endpoint(value, expected):
     assert parse_endpoint(value) == expected
 
@@ -206,13 +228,16 @@ def test_parse_endpoint_rejects(value):
         parse_endpoint(value)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2026-01-10T08:00:00Z", "2026-01-10T08:00:00Z"),
-    ("2026-01-10T16:00:00+08:00", "2026-01-10T08:00:00Z"),
-    ("2026-01-10 08:00:00", "2026-01-10T08:00:00Z"),
-    ("2026-01-10T08:00:00.123Z", "2026-01-10T08:00:00Z"),
-    ("not a time", "not a time"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026-01-10T08:00:00Z", "2026-01-10T08:00:00Z"),
+        ("2026-01-10T16:00:00+08:00", "2026-01-10T08:00:00Z"),
+        ("2026-01-10 08:00:00", "2026-01-10T08:00:00Z"),
+        ("2026-01-10T08:00:00.123Z", "2026-01-10T08:00:00Z"),
+        ("not a time", "not a time"),
+    ],
+)
 def test_iso_utc(value, expected):
     assert iso_utc(value) == expected
 
@@ -223,17 +248,28 @@ def test_huawei_wait_lists_only_the_images_since_the_oldest_pending(emu):
     from ansible_collections.multicloud.images.plugins.module_utils.deletion import ImageDeletion
 
     ids = ["a0000000-0000-4000-8000-%012d" % n for n in range(150)]
-    emu.control.add_images("huawei", [{"id": i, "name": "bulk-%d" % n, "region": "cn-north-4",
-                                       "account": "100000000001", "created_at": "2026-03-01T00:00:00Z"}
-                                      for n, i in enumerate(ids)])
+    emu.control.add_images(
+        "huawei",
+        [
+            {
+                "id": i,
+                "name": "bulk-%d" % n,
+                "region": "cn-north-4",
+                "account": "100000000001",
+                "created_at": "2026-03-01T00:00:00Z",
+            }
+            for n, i in enumerate(ids)
+        ],
+    )
     emu.control.clear_journal()
-    result = ImageDeletion(make(emu, "huawei", rate_limit=1000), image_ids=ids, max_concurrency=4,
-                           sleep=lambda s: None).run()
+    result = ImageDeletion(
+        make(emu, "huawei", rate_limit=1000), image_ids=ids, max_concurrency=4, sleep=lambda s: None
+    ).run()
     assert result["deleted"] == ids
     journal = calls(emu, "huawei")
     last_delete = max(n for n, c in enumerate(journal) if c["mutating"])
     resolve = [c["params"] for c in journal[:last_delete] if c["action"] == "ListImages"]
-    wait = [c["params"] for c in journal[last_delete + 1:] if c["action"] == "ListImages"]
+    wait = [c["params"] for c in journal[last_delete + 1 :] if c["action"] == "ListImages"]
     assert resolve and all("created_at" not in p for p in resolve)  # nothing known yet: the whole account
     assert wait and all(p.get("created_at") == "gte:2026-02-28T00:00:00Z" for p in wait)
     assert all(p.get("owner") == emu.keys["huawei"]["projects"]["cn-north-4"] for p in wait)
@@ -249,12 +285,24 @@ def test_huawei_listing_goes_on_from_an_earlier_image_when_its_marker_vanishes(e
     page. With page_info.next_marker the last page says so; without it (the Glance shape), a short page does."""
     emu.control.configure(huawei_page_info=page_info, huawei_unknown_marker=unknown_marker)
     ids = ["b0000000-0000-4000-8000-%012d" % n for n in range(6)]
-    emu.control.add_images("huawei", [{"id": i, "name": "m-%d" % n, "region": "cn-north-4", "account": "100000000001",
-                                       "created_at": "2026-03-01T00:00:0%dZ" % n} for n, i in enumerate(ids)])
+    emu.control.add_images(
+        "huawei",
+        [
+            {
+                "id": i,
+                "name": "m-%d" % n,
+                "region": "cn-north-4",
+                "account": "100000000001",
+                "created_at": "2026-03-01T00:00:0%dZ" % n,
+            }
+            for n, i in enumerate(ids)
+        ],
+    )
     emu.control.configure(delete_polls=0)
     newest_first = list(reversed(ids))
-    emu.control.add_fault(cloud="huawei", action="ListImages", kind="mutate", after=1, target=newest_first[1],
-                          delete=True)
+    emu.control.add_fault(
+        cloud="huawei", action="ListImages", kind="mutate", after=1, target=newest_first[1], delete=True
+    )
     emu.control.clear_journal()
     adapter = make(emu, "huawei")
     listed = adapter._list_pages(page_size=2, imagetype="private", created_at="gte:2026-03-01T00:00:00Z")

@@ -17,18 +17,23 @@ from ansible_collections.multicloud.images.tests.unit.plugins.module_utils.emula
     adapter_for as make_adapter,
 )
 
-DELETABLE = {"tencent": ["img-emu00001", "img-emu00002"], "aliyun": ["m-emu0001", "m-emu0008"],
-             "huawei": ["e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000005"]}
+DELETABLE = {
+    "tencent": ["img-emu00001", "img-emu00002"],
+    "aliyun": ["m-emu0001", "m-emu0008"],
+    "huawei": ["e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000005"],
+}
 DELETE_ACTION = {"tencent": "DeleteImages", "aliyun": "DeleteImage", "huawei": "DeleteImage"}
 
 
 @pytest.fixture
 def run():
     """``run(emu, cloud, ids, **engine_options)``: one task's lifecycle with the real adapter (2 retries)."""
+
     def run_task(emu, cloud, ids, **kwargs):
         kwargs.setdefault("sleep", lambda s: None)
         kwargs.setdefault("batch_size", 50)
         return ImageDeletion(make_adapter(emu, cloud, retries=2), image_ids=ids, **kwargs).run()
+
     return run_task
 
 
@@ -43,6 +48,7 @@ def listed(emu, cloud, ids):
 
 # -- deleting_view and delete_polls: what a describe shows while an accepted delete finishes (no cloud documents it;
 #    Tencent's DELETING and Alibaba's Deleting are not documented states) ----------------------------------------------
+
 
 @pytest.mark.parametrize("cloud", sorted(DELETABLE))
 @pytest.mark.parametrize("view, polls", [("unchanged", 3), ("state", 3), ("unchanged", 0)])
@@ -75,11 +81,13 @@ def test_a_delete_whose_answer_was_lost(emu, cloud, view, run):
 
 # -- aliyun_missing_delete: DeleteImage of an id that is not there answers NotFound, or is ignored (its page says both)
 
+
 @pytest.mark.parametrize("mode", ["not_found", "ignore"])
 def test_aliyun_image_gone_between_the_preflight_and_its_delete(emu, mode, run):
     emu.control.configure(aliyun_missing_delete=mode, delete_polls=0)
-    emu.control.add_fault(cloud="aliyun", action="DeleteImage", mutating=True, kind="mutate", target="m-emu0001",
-                          delete=True)
+    emu.control.add_fault(
+        cloud="aliyun", action="DeleteImage", mutating=True, kind="mutate", target="m-emu0001", delete=True
+    )
     result = run(emu, "aliyun", ["m-emu0001", "m-emu0008"])
     assert present(emu, "aliyun", ["m-emu0001", "m-emu0008"]) == []
     # NotFound: already absent. Ignored: the cloud answers success, so the module cannot tell (reported deleted).
@@ -89,6 +97,7 @@ def test_aliyun_image_gone_between_the_preflight_and_its_delete(emu, mode, run):
 
 # -- aliyun_dry_run: DeleteImage's DryRun checks the AccessKey, the RAM permission and the parameters (documented for
 #    ECS DryRun), or also the delete's own refusals -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dry_run", ["documented", "full"])
 def test_aliyun_copy_in_progress_is_found_by_the_delete_or_the_dry_run(emu, dry_run, run):
@@ -100,7 +109,8 @@ def test_aliyun_copy_in_progress_is_found_by_the_delete_or_the_dry_run(emu, dry_
         run(emu, "aliyun", ids, max_concurrency=1)
     result = info.value.result
     assert [(b["id"], b["category"], b["code"]) for b in result["blocked"]] == [
-        ("m-emu0004", "busy", "OperationDenied.ImageCopying")]
+        ("m-emu0004", "busy", "OperationDenied.ImageCopying")
+    ]
     if dry_run == "documented":
         assert result["deleted"] == ["m-emu0001", "m-emu0008"] and result["not_deleted"] == ["m-emu0004"]
         assert present(emu, "aliyun", ids) == ["m-emu0004"]
@@ -129,6 +139,7 @@ def test_aliyun_ram_denial_is_found_by_the_dry_run_in_both_readings(emu, run):
 
 # -- aliyun_image_id_list: DescribeImages reads a comma list of ImageId values (an earlier page), or one id only ------
 
+
 @pytest.mark.parametrize("mode", ["comma", "single"])
 def test_aliyun_describes_work_whether_or_not_id_lists_are_read(emu, mode, run):
     emu.control.configure(aliyun_image_id_list=mode, delete_polls=2)
@@ -142,6 +153,7 @@ def test_aliyun_describes_work_whether_or_not_id_lists_are_read(emu, mode, run):
 
 
 # -- tencent_failed_states: whether CREATEFAILED / IMPORTFAILED images can be deleted is not documented -------------
+
 
 @pytest.mark.parametrize("mode", ["deletable", "refused"])
 def test_tencent_failed_images(emu, mode, run):
@@ -158,6 +170,7 @@ def test_tencent_failed_images(emu, mode, run):
 
 # -- huawei_error_status: the IMS error-code list gives 400 for every IMG code; the DeleteImage page lists 403/404 ---
 
+
 @pytest.mark.parametrize("status", ["table", "http"])
 def test_huawei_outcomes_do_not_depend_on_the_http_status(emu, status, run):
     emu.control.configure(huawei_error_status=status, delete_polls=0)
@@ -172,6 +185,7 @@ def test_huawei_outcomes_do_not_depend_on_the_http_status(emu, status, run):
 
 
 # -- huawei_tag_format: whether an answer's tags read Key.Value or Key=Value is not documented -------------------------
+
 
 @pytest.mark.parametrize("tag_format", ["dot", "equals"])
 def test_huawei_tags_read_either_way(emu, tag_format):

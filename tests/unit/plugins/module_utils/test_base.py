@@ -76,8 +76,9 @@ def warnings_text(result):
 
 
 def test_malformed_ids_fail_before_any_call_and_each_is_blocked():
-    rc, result, dummy = execute(ImageModule, TencentAdapter, dict(KEYS, state="absent",
-                                                                   image_ids=["img-abcdefgh", "ami-123", " "]))
+    rc, result, dummy = execute(
+        ImageModule, TencentAdapter, dict(KEYS, state="absent", image_ids=["img-abcdefgh", "ami-123", " "])
+    )
     assert rc == 1 and result["failed"]
     assert result["msg"].startswith("Nothing was deleted: 2 image id(s) are not tencent image ids")
     assert result["error"]["category"] == "malformed_id"
@@ -92,17 +93,21 @@ def test_malformed_ids_in_the_info_module_fail_with_no_images():
     assert "1 image id(s) are not tencent image ids" in result["msg"]
 
 
-@pytest.mark.parametrize("args, words", [
-    ({"region": " "}, "region is required"),
-    ({"timeout": 0}, "timeout must be between 1 and 86400 seconds"),
-    ({"retries": -1}, "retries must be 0 or more"),
-    ({"batch_size": 101}, "batch_size must be between 1 and 100, not 101"),
-    ({"rate_limit": -2.0}, "rate_limit must be a positive, finite number"),
-    ({"names": ["a", ""]}, "names must not contain empty strings"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        ({"region": " "}, "region is required"),
+        ({"timeout": 0}, "timeout must be between 1 and 86400 seconds"),
+        ({"retries": -1}, "retries must be 0 or more"),
+        ({"batch_size": 101}, "batch_size must be between 1 and 100, not 101"),
+        ({"rate_limit": -2.0}, "rate_limit must be a positive, finite number"),
+        ({"names": ["a", ""]}, "names must not contain empty strings"),
+    ],
+)
 def test_bad_options_fail_in_plain_words_with_the_return_keys(args, words):
-    rc, result, dummy = execute(ImageModule, TencentAdapter, dict(KEYS, state="absent", image_ids=["img-abcdefgh"],
-                                                                   **args))
+    rc, result, dummy = execute(
+        ImageModule, TencentAdapter, dict(KEYS, state="absent", image_ids=["img-abcdefgh"], **args)
+    )
     assert rc == 1 and words in result["msg"], result["msg"]
     assert result["error"]["category"] == "invalid_parameter" and result["deleted"] == []
 
@@ -110,11 +115,16 @@ def test_bad_options_fail_in_plain_words_with_the_return_keys(args, words):
 def test_rate_limit_is_an_image_option_the_adapter_takes():
     class Ready(ImageModule):
         def run(self):
-            return {"changed": False, "rate": self.adapter.limiter.rate, "ceiling": self.adapter.limiter.ceiling,
-                    "settings_have_it": "rate_limit" in self.settings}
+            return {
+                "changed": False,
+                "rate": self.adapter.limiter.rate,
+                "ceiling": self.adapter.limiter.ceiling,
+                "settings_have_it": "rate_limit" in self.settings,
+            }
 
-    rc, result, dummy = execute(Ready, TencentAdapter, dict(KEYS, state="absent", image_ids=["img-abcdefgh"],
-                                                             rate_limit=3.5))
+    rc, result, dummy = execute(
+        Ready, TencentAdapter, dict(KEYS, state="absent", image_ids=["img-abcdefgh"], rate_limit=3.5)
+    )
     assert rc == 0 and (result["rate"], result["ceiling"], result["settings_have_it"]) == (3.5, 3.5, False)
 
 
@@ -134,8 +144,13 @@ def test_an_unexpected_failure_is_one_clear_fail_json():
 
     rc, result, dummy = execute(Broken, TencentAdapter, dict(KEYS))
     assert rc == 1 and result["msg"] == "tencent: unexpected KeyError: 'Images'"
-    assert result["error"] == {"category": "unknown", "code": "KeyError", "message": "'Images'", "request_id": None,
-                               "http_status": None}
+    assert result["error"] == {
+        "category": "unknown",
+        "code": "KeyError",
+        "message": "'Images'",
+        "request_id": None,
+        "http_status": None,
+    }
     assert result["images"] == []
 
 
@@ -153,8 +168,7 @@ def test_settings_warnings_reach_the_result():
         def run(self):
             return {"changed": False, "images": []}
 
-    rc, result, dummy = execute(Ready, TencentAdapter, dict(KEYS, endpoint="https://127.0.0.1:9",
-                                                             validate_certs=False))
+    rc, result, dummy = execute(Ready, TencentAdapter, dict(KEYS, endpoint="https://127.0.0.1:9", validate_certs=False))
     assert rc == 0 and "validate_certs is false" in warnings_text(result)
 
 
@@ -163,7 +177,11 @@ def test_huawei_endpoint_and_project_id_outside_the_region_are_named():
         def run(self):
             return {"changed": False, "images": []}
 
-    args = dict(KEYS, region="cn-north-4", endpoint="https://ims.ap-southeast-1.myhuaweicloud.com",
-                project_id="0123456789abcdef0123456789abcdef")
+    args = dict(
+        KEYS,
+        region="cn-north-4",
+        endpoint="https://ims.ap-southeast-1.myhuaweicloud.com",
+        project_id="0123456789abcdef0123456789abcdef",
+    )
     rc, result, module = execute(Ready, HuaweiAdapter, args)
     assert rc == 0 and "ap-southeast-1" in warnings_text(result) and "cn-north-4" in warnings_text(result)

@@ -25,26 +25,51 @@ from ansible_collections.multicloud.images.tests.unit.plugins.module_utils.emula
 )
 
 # Deletable images of the default seed, and one name of each cloud.
-DELETABLE = {"tencent": ["img-emu00001", "img-emu00002", "img-emu00009"],
-             "aliyun": ["m-emu0001", "m-emu0008"],
-             "huawei": ["e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000005",
-                        "e0000000-0000-4000-8000-000000000009", "e0000000-0000-4000-8000-000000000002"]}
+DELETABLE = {
+    "tencent": ["img-emu00001", "img-emu00002", "img-emu00009"],
+    "aliyun": ["m-emu0001", "m-emu0008"],
+    "huawei": [
+        "e0000000-0000-4000-8000-000000000001",
+        "e0000000-0000-4000-8000-000000000005",
+        "e0000000-0000-4000-8000-000000000009",
+        "e0000000-0000-4000-8000-000000000002",
+    ],
+}
 NAMES = {"tencent": ["web-2"], "aliyun": ["app-1"], "huawei": ["api-1"]}
 
 
 # Launch templates (two versions each) and scaling configurations that name images the exercise does not delete, so
 # that every reference read (and each template's versions) is made and nothing is blocked.
 REFERENCES = {
-    "tencent": [{"kind": "launch_template", "id": "lt-emu00001",
-                 "versions": [{"image_id": "img-zzzzzzz1"}, {"image_id": "img-zzzzzzz2"}]},
-                {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "img-zzzzzzz3", "group": "asg-1"}],
-    "aliyun": [{"kind": "launch_template", "id": "lt-emu00001",
-                "versions": [{"image_id": "m-zzzz1"}, {"image_id": "m-zzzz2"}]},
-               {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "m-zzzz3", "group": "asg-1"}],
-    "huawei": [{"kind": "scaling_configuration", "id": "c0000000-0000-4000-8000-000000000001",
-                "image_id": "f0000000-0000-4000-8000-0000000000fe", "group": "g0000000-0000-4000-8000-000000000001"},
-               {"kind": "server", "id": "50000000-0000-4000-8000-000000000001",
-                "image_id": "f0000000-0000-4000-8000-0000000000fd"}],
+    "tencent": [
+        {
+            "kind": "launch_template",
+            "id": "lt-emu00001",
+            "versions": [{"image_id": "img-zzzzzzz1"}, {"image_id": "img-zzzzzzz2"}],
+        },
+        {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "img-zzzzzzz3", "group": "asg-1"},
+    ],
+    "aliyun": [
+        {
+            "kind": "launch_template",
+            "id": "lt-emu00001",
+            "versions": [{"image_id": "m-zzzz1"}, {"image_id": "m-zzzz2"}],
+        },
+        {"kind": "scaling_configuration", "id": "asc-emu00001", "image_id": "m-zzzz3", "group": "asg-1"},
+    ],
+    "huawei": [
+        {
+            "kind": "scaling_configuration",
+            "id": "c0000000-0000-4000-8000-000000000001",
+            "image_id": "f0000000-0000-4000-8000-0000000000fe",
+            "group": "g0000000-0000-4000-8000-000000000001",
+        },
+        {
+            "kind": "server",
+            "id": "50000000-0000-4000-8000-000000000001",
+            "image_id": "f0000000-0000-4000-8000-0000000000fd",
+        },
+    ],
 }
 
 
@@ -52,11 +77,21 @@ def exercise(emu, cloud):
     """Every kind of request the adapters make, through the engine and the info listing; returns the journal."""
     emu.control.configure(delete_polls=1)
     emu.control.add_references(cloud, REFERENCES[cloud])
-    options = {"tencent": {"delete_snapshots": True}, "aliyun": {"force": False, "delete_snapshots": True},
-               "huawei": {"delete_backups": True}}[cloud]
+    options = {
+        "tencent": {"delete_snapshots": True},
+        "aliyun": {"force": False, "delete_snapshots": True},
+        "huawei": {"delete_backups": True},
+    }[cloud]
     for check_mode in (True, False):
-        ImageDeletion(make_adapter(emu, cloud), image_ids=DELETABLE[cloud], names=NAMES[cloud], options=options,
-                      check_mode=check_mode, batch_size=2, sleep=lambda s: None).run()
+        ImageDeletion(
+            make_adapter(emu, cloud),
+            image_ids=DELETABLE[cloud],
+            names=NAMES[cloud],
+            options=options,
+            check_mode=check_mode,
+            batch_size=2,
+            sleep=lambda s: None,
+        ).run()
     lister = make_adapter(emu, cloud)
     for image_type in ("private", "shared", "public", "all"):
         lister.list_images(image_type=image_type, tags={"env": "prod"})
@@ -83,8 +118,9 @@ def check_tencent(call):
 
     if call["action"] in TENCENT_CBS_ACTIONS:
         return check_tencent_cbs(call)
-    model = getattr(as_models if call["action"] == "DescribeLaunchConfigurations" else models,
-                    call["action"] + "Request")()
+    model = getattr(
+        as_models if call["action"] == "DescribeLaunchConfigurations" else models, call["action"] + "Request"
+    )()
     params = call["params"]
     for name, value in params.items():
         assert hasattr(model, name), "%s is not a field of %sRequest" % (name, call["action"])
@@ -142,8 +178,11 @@ def test_tencent_documented_values_are_the_models():
     for value in TENCENT_FILTERS + TENCENT_IMAGE_TYPES + ("tag:tag-key", "上限为10", "上限为5", "最大值为100"):
         assert value in source, value
     # Reference reads: Limit at most 100; a version range defaults to 0..30, so the module names its end.
-    for model in (models.DescribeLaunchTemplatesRequest, models.DescribeLaunchTemplateVersionsRequest,
-                  as_models.DescribeLaunchConfigurationsRequest):
+    for model in (
+        models.DescribeLaunchTemplatesRequest,
+        models.DescribeLaunchTemplateVersionsRequest,
+        as_models.DescribeLaunchConfigurationsRequest,
+    ):
         assert "最大值为100" in model_source(model), model
     assert "默认为30" in model_source(models.DescribeLaunchTemplateVersionsRequest)
     assert "ImageId" in model_source(models.LaunchTemplateVersionData)
@@ -183,8 +222,9 @@ def check_aliyun(call):
     from alibabacloud_ess20220222 import models as ess_models
 
     params = unflatten(call["params"])
-    model = getattr(ess_models if call["action"] == "DescribeScalingConfigurations" else models,
-                    call["action"] + "Request")().from_map(params)
+    model = getattr(
+        ess_models if call["action"] == "DescribeScalingConfigurations" else models, call["action"] + "Request"
+    )().from_map(params)
     assert set(params) <= set(model.to_map()), set(params) - set(model.to_map())
     for flag in ("DryRun", "Force"):
         assert params.get(flag, "False") in ("True", "False")  # how the SDK itself sends booleans
@@ -227,10 +267,19 @@ def test_aliyun_documented_values_are_the_models():
     for value in ALIYUN_TASK_ACTIONS + ALIYUN_TASK_STATUSES:
         assert value in tasks, value
     snapshots = model_source(models.DescribeSnapshotsRequest)
-    for value in ("- image:", "- disk:", "- image_disk:", "- none:", "- accomplished:", "up to 100 snapshot IDs",
-                  "Maximum value: 100"):
+    for value in (
+        "- image:",
+        "- disk:",
+        "- image_disk:",
+        "- none:",
+        "- accomplished:",
+        "up to 100 snapshot IDs",
+        "Maximum value: 100",
+    ):
         assert value in snapshots, value
-    assert "force delete a snapshot that has been used to create a cloud disk" in model_source(models.DeleteSnapshotRequest)
+    assert "force delete a snapshot that has been used to create a cloud disk" in model_source(
+        models.DeleteSnapshotRequest
+    )
     from alibabacloud_ess20220222 import models as ess_models
 
     assert "Maximum value: 50" in model_source(ess_models.DescribeScalingConfigurationsRequest)
@@ -292,14 +341,24 @@ CHECKS = {"tencent": check_tencent, "aliyun": check_aliyun, "huawei": check_huaw
 def test_every_request_fits_the_sdk_request_model(emu, cloud):
     journal = exercise(emu, cloud)
     actions = set(c["action"] for c in journal)
-    assert {"tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"} | set(TENCENT_REFERENCE_READS),
-            "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"}
-            | set(ALIYUN_REFERENCE_READS),
-            "huawei": {"ListImages", "ShowImage", "ListImageMembers", "DeleteImage", "ListScalingConfigs",
-                       "ListServersDetails"}}[cloud] <= actions
+    assert {
+        "tencent": {"DescribeImages", "DeleteImages", "DescribeSnapshots", "DeleteSnapshots"}
+        | set(TENCENT_REFERENCE_READS),
+        "aliyun": {"DescribeImages", "DeleteImage", "DescribeTasks", "DescribeSnapshots", "DeleteSnapshot"}
+        | set(ALIYUN_REFERENCE_READS),
+        "huawei": {
+            "ListImages",
+            "ShowImage",
+            "ListImageMembers",
+            "DeleteImage",
+            "ListScalingConfigs",
+            "ListServersDetails",
+        },
+    }[cloud] <= actions
     # No request was refused for its form; only lookups of the absent id and deletes may answer an error.
     assert all(c["code"] in (None, "IMG.0027", "DryRunOperation") for c in journal), [
-        (c["action"], c["code"]) for c in journal if c["code"]]
+        (c["action"], c["code"]) for c in journal if c["code"]
+    ]
     for call in journal:
         CHECKS[cloud](call)
 

@@ -11,7 +11,11 @@ from ansible_collections.multicloud.images.plugins.module_utils import base, cre
 from ansible_collections.multicloud.images.plugins.module_utils import settings as connection
 from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.errors import (
-    AUTH_FAILED, CloudError, ConfigurationError, INVALID_PARAMETER, TRANSIENT,
+    AUTH_FAILED,
+    CloudError,
+    ConfigurationError,
+    INVALID_PARAMETER,
+    TRANSIENT,
 )
 from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
@@ -39,7 +43,9 @@ def test_a_session_name_alone_in_the_environment_names_no_role(monkeypatch):
 
 def test_the_option_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("TENCENTCLOUD_ASSUME_ROLE_ARN", "qcs::cam::uin/2:roleName/env")
-    role = credentials.assume_role_settings(TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/opt", "duration": None})
+    role = credentials.assume_role_settings(
+        TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/opt", "duration": None}
+    )
     assert role == {"role_arn": "qcs::cam::uin/1:roleName/opt"}
 
 
@@ -61,23 +67,27 @@ def test_environment_duration_is_a_number(monkeypatch):
         credentials.assume_role_settings(HuaweiAdapter, None)
 
 
-@pytest.mark.parametrize("adapter,role,words", [
-    (TencentAdapter, {"session_name": "x"}, "role_arn"),
-    (TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/r", "duration": 43201}, "between 1 and 43200"),
-    (AliyunAdapter, {"role_arn": "acs:ram::1:role/r", "duration": 899}, "between 900 and 43200"),
-    (AliyunAdapter, {"role_arn": "qcs::cam::uin/1:roleName/r"}, "not a role ARN of aliyun"),
-    (TencentAdapter, {"role_arn": "image-cleaner"}, "not a role ARN of tencent"),
-    (HuaweiAdapter, {"agency_name": "a"}, "domain_name or domain_id"),
-    (HuaweiAdapter, {"agency_name": "a", "domain_id": "d", "duration": 86401}, "between 900 and 86400"),
-])
+@pytest.mark.parametrize(
+    "adapter,role,words",
+    [
+        (TencentAdapter, {"session_name": "x"}, "role_arn"),
+        (TencentAdapter, {"role_arn": "qcs::cam::uin/1:roleName/r", "duration": 43201}, "between 1 and 43200"),
+        (AliyunAdapter, {"role_arn": "acs:ram::1:role/r", "duration": 899}, "between 900 and 43200"),
+        (AliyunAdapter, {"role_arn": "qcs::cam::uin/1:roleName/r"}, "not a role ARN of aliyun"),
+        (TencentAdapter, {"role_arn": "image-cleaner"}, "not a role ARN of tencent"),
+        (HuaweiAdapter, {"agency_name": "a"}, "domain_name or domain_id"),
+        (HuaweiAdapter, {"agency_name": "a", "domain_id": "d", "duration": 86401}, "between 900 and 86400"),
+    ],
+)
 def test_bad_roles(adapter, role, words):
     with pytest.raises(ConfigurationError, match=words):
         credentials.assume_role_settings(adapter, role)
 
 
 def settings(**given):
-    return dict({"access_key": None, "secret_key": None, "security_token": None, "profile": None,
-                 "assume_role": None}, **given)
+    return dict(
+        {"access_key": None, "secret_key": None, "security_token": None, "profile": None, "assume_role": None}, **given
+    )
 
 
 def test_no_credentials_without_a_chain_is_auth_failed():
@@ -104,21 +114,34 @@ def test_partial_keys_are_auth_failed():
 
 
 def test_service_endpoints_default_and_parse():
-    out = connection.endpoint_settings(AliyunAdapter, {"region": "cn-hangzhou", "service_endpoints": {
-        "sts": None, "ess": "http://127.0.0.1:8080"}})
+    out = connection.endpoint_settings(
+        AliyunAdapter, {"region": "cn-hangzhou", "service_endpoints": {"sts": None, "ess": "http://127.0.0.1:8080"}}
+    )
     assert out["service_endpoints"] == {"sts": ("https", "sts.aliyuncs.com"), "ess": ("http", "127.0.0.1:8080")}
     with pytest.raises(ConfigurationError):
         connection.endpoint_settings(AliyunAdapter, {"region": "cn-hangzhou", "service_endpoints": {"sts": "ftp://x"}})
 
 
-@pytest.mark.parametrize("text,endpoint,category", [
-    ("Failed to resolve 'ecs.xx-nowhere-1.aliyuncs.com' ([Errno -2] Name or service not known)", None,
-     INVALID_PARAMETER),
-    ("Failed to resolve 'ecs.xx-nowhere-1.aliyuncs.com' ([Errno -3] Temporary failure in name resolution)", None,
-     TRANSIENT),
-    ("Failed to resolve 'ecs.xx-nowhere-1.aliyuncs.com' ([Errno -2] Name or service not known)", "ecs.example",
-     TRANSIENT),
-])
+@pytest.mark.parametrize(
+    "text,endpoint,category",
+    [
+        (
+            "Failed to resolve 'ecs.xx-nowhere-1.aliyuncs.com' ([Errno -2] Name or service not known)",
+            None,
+            INVALID_PARAMETER,
+        ),
+        (
+            "Failed to resolve 'ecs.xx-nowhere-1.aliyuncs.com' ([Errno -3] Temporary failure in name resolution)",
+            None,
+            TRANSIENT,
+        ),
+        (
+            "Failed to resolve 'ecs.xx-nowhere-1.aliyuncs.com' ([Errno -2] Name or service not known)",
+            "ecs.example",
+            TRANSIENT,
+        ),
+    ],
+)
 def test_a_default_endpoint_that_does_not_exist_names_the_region(text, endpoint, category):
     adapter = AliyunAdapter({"region": "xx-nowhere-1", "endpoint": endpoint, "retries": 0})
     error = CloudError(TRANSIENT, "DescribeImages: network error: %s" % text, code="NetworkError")
@@ -135,12 +158,15 @@ def huawei_settings(region, endpoint, project_id):
     return settings
 
 
-@pytest.mark.parametrize("endpoint, host", [
-    ("https://ims.cn-north-4.myhuaweicloud.com", "ims.cn-north-4.myhuaweicloud.com"),
-    ("ims.cn-north-4.myhuaweicloud.com:443", "ims.cn-north-4.myhuaweicloud.com"),
-    ("http://localhost:8443", "localhost"),
-    ("http://cafe:8443", "cafe"),  # hex letters, but a host name: no colon, not an IPv6 address
-])
+@pytest.mark.parametrize(
+    "endpoint, host",
+    [
+        ("https://ims.cn-north-4.myhuaweicloud.com", "ims.cn-north-4.myhuaweicloud.com"),
+        ("ims.cn-north-4.myhuaweicloud.com:443", "ims.cn-north-4.myhuaweicloud.com"),
+        ("http://localhost:8443", "localhost"),
+        ("http://cafe:8443", "cafe"),  # hex letters, but a host name: no colon, not an IPv6 address
+    ],
+)
 def test_huawei_warns_when_the_endpoint_does_not_name_the_region(endpoint, host):
     warnings = HuaweiAdapter.settings_warnings(huawei_settings("cn-nowhere-1", endpoint, "0123456789abcdef"))
     assert len(warnings) == 1
@@ -148,14 +174,17 @@ def test_huawei_warns_when_the_endpoint_does_not_name_the_region(endpoint, host)
     assert " at %s," % host in warnings[0] and "project 0123456789abcdef" in warnings[0]
 
 
-@pytest.mark.parametrize("region, endpoint, project_id", [
-    ("cn-north-4", "https://ims.cn-north-4.myhuaweicloud.com", "p1"),      # the endpoint names the region
-    ("cn-north-4", "ims.CN-NORTH-4.myhuaweicloud.com:443", "p1"),         # case and port do not matter
-    ("cn-nowhere-1", "https://ims.cn-north-4.myhuaweicloud.com", None),   # the project is looked up for the region
-    ("cn-nowhere-1", None, "p1"),                                         # the endpoint is built from the region
-    ("cn-north-4", "http://127.0.0.1:8443", "p1"),                        # an IP address (a test endpoint)
-    ("cn-north-4", "http://[::1]:8443", "p1"),
-])
+@pytest.mark.parametrize(
+    "region, endpoint, project_id",
+    [
+        ("cn-north-4", "https://ims.cn-north-4.myhuaweicloud.com", "p1"),  # the endpoint names the region
+        ("cn-north-4", "ims.CN-NORTH-4.myhuaweicloud.com:443", "p1"),  # case and port do not matter
+        ("cn-nowhere-1", "https://ims.cn-north-4.myhuaweicloud.com", None),  # the project is looked up for the region
+        ("cn-nowhere-1", None, "p1"),  # the endpoint is built from the region
+        ("cn-north-4", "http://127.0.0.1:8443", "p1"),  # an IP address (a test endpoint)
+        ("cn-north-4", "http://[::1]:8443", "p1"),
+    ],
+)
 def test_huawei_does_not_warn_when_the_region_is_used_or_cannot_be_checked(region, endpoint, project_id):
     assert HuaweiAdapter.settings_warnings(huawei_settings(region, endpoint, project_id)) == []
 
@@ -168,24 +197,30 @@ def test_other_clouds_have_no_settings_warnings(adapter_cls):
 
 
 # -- the image modules' size options --------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, value, message", [
-    ("wait_timeout", 0, "wait_timeout must be between 1 and 86400 seconds, not 0"),
-    ("wait_timeout", 86401, "wait_timeout must be between 1 and 86400 seconds, not 86401"),
-    ("max_concurrency", 0, "max_concurrency must be between 1 and 64, not 0"),
-    ("max_concurrency", 65, "max_concurrency must be between 1 and 64, not 65"),
-    ("batch_size", 0, "batch_size must be between 1 and 100, not 0"),
-    ("batch_size", 101, "batch_size must be between 1 and 100, not 101"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("wait_timeout", 0, "wait_timeout must be between 1 and 86400 seconds, not 0"),
+        ("wait_timeout", 86401, "wait_timeout must be between 1 and 86400 seconds, not 86401"),
+        ("max_concurrency", 0, "max_concurrency must be between 1 and 64, not 0"),
+        ("max_concurrency", 65, "max_concurrency must be between 1 and 64, not 65"),
+        ("batch_size", 0, "batch_size must be between 1 and 100, not 0"),
+        ("batch_size", 101, "batch_size must be between 1 and 100, not 101"),
+    ],
+)
 def test_size_options_out_of_bounds_fail_with_their_own_bounds(name, value, message):
     with pytest.raises(ConfigurationError) as raised:
         base.check_sizes({name: value})
     assert str(raised.value) == message
 
 
-@pytest.mark.parametrize("params", [
-    {"wait_timeout": 1, "max_concurrency": 1, "batch_size": 1},
-    {"wait_timeout": 86400, "max_concurrency": 64, "batch_size": 100},
-    {"wait_timeout": None, "max_concurrency": None, "batch_size": None},   # huawei/aliyun have no batch_size
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"wait_timeout": 1, "max_concurrency": 1, "batch_size": 1},
+        {"wait_timeout": 86400, "max_concurrency": 64, "batch_size": 100},
+        {"wait_timeout": None, "max_concurrency": None, "batch_size": None},  # huawei/aliyun have no batch_size
+    ],
+)
 def test_size_options_within_bounds_pass(params):
     base.check_sizes(params)

@@ -136,6 +136,7 @@ def test_a_delete_refused_for_one_image_deletes_the_others(anonymous):
         if not dry_run:
             adapter.refuse["i05"] = ("shared", "InShared")
         return original(ids, options, dry_run)
+
     adapter.delete = delete
     with pytest.raises(DeletionFailed) as info:
         run(adapter, image_ids=IDS, batch_size=16)
@@ -190,6 +191,7 @@ def test_image_that_turns_blocked_after_preflight_fails_after_deleting_the_other
         if not dry_run and ids == ["i02"]:
             adapter.refuse["i02"] = ("shared", "ImageUseShared")
         return original(ids, options, dry_run)
+
     adapter.delete = delete
     with pytest.raises(DeletionFailed) as info:
         run(adapter, image_ids=IDS[:4], max_concurrency=1)
@@ -218,11 +220,13 @@ def test_wait_polls_in_batches_until_gone_and_times_out_clearly():
         for i in ids:  # the cloud keeps them, deleting, for ever
             adapter.images[i] = {"id": i, "name": "n-" + i, "state": "deleting"}
         return request
+
     adapter.delete = delete
     clock = [0.0]
 
     def sleep(seconds):
         clock[0] += seconds
+
     with pytest.raises(DeletionFailed) as info:
         ImageDeletion(adapter, image_ids=IDS, wait_timeout=5, clock=lambda: clock[0], sleep=sleep).run()
     assert info.value.error.code == "WaitTimeout" and info.value.result["deleted"] == IDS

@@ -21,70 +21,73 @@ def classify(cloud, code, status=None):
     return errors.classify(ADAPTERS[cloud].error_codes, code, status)
 
 
-@pytest.mark.parametrize("cloud, code, status, category", [
-    # Tencent: the DeleteImages page and errorcodes.py (docs/emulator.md, Sources)
-    ("tencent", "InvalidImageId.NotFound", None, "not_found"),
-    ("tencent", "InvalidImageId.Malformed", None, "malformed_id"),
-    ("tencent", "InvalidImageId.InShared", None, "shared"),
-    ("tencent", "InvalidImageId.IncorrectState", None, "invalid_state"),
-    ("tencent", "InvalidParameterValue.InvalidImageId", None, "public"),
-    ("tencent", "InvalidParameterValue.LimitExceeded", None, "limit_exceeded"),
-    ("tencent", "MutexOperation.TaskRunning", None, "transient"),
-    ("tencent", "UnauthorizedOperation.ImageNotBelongToAccount", None, "forbidden"),
-    ("tencent", "AuthFailure.SignatureFailure", None, "auth_failed"),
-    ("tencent", "AuthFailure.SecretIdNotFound", None, "auth_failed"),
-    ("tencent", "AuthFailure.UnauthorizedOperation", None, "forbidden"),
-    ("tencent", "RequestLimitExceeded", None, "throttled"),
-    ("tencent", "RequestLimitExceeded.UinLimitExceeded", None, "throttled"),
-    ("tencent", "InternalError", None, "transient"),
-    ("tencent", "ClientNetworkError", None, "transient"),
-    ("tencent", "ServerNetworkError", None, "transient"),
-    ("tencent", "SomethingNew", None, "unknown"),
-    ("tencent", "InvalidParameterValue.InvalidImageIdIsShared", None, "forbidden"),
-    ("tencent", "InvalidParameterValue.InvalidImageState", None, "busy"),
-    ("tencent", "InvalidParameter.InvalidParameterCoexistImageIdsFilters", None, "invalid_parameter"),
-    ("tencent", "InvalidFilterValue.LimitExceeded", None, "invalid_parameter"),
-    ("tencent", "InvalidFilter", None, "invalid_parameter"),
-    # Alibaba: the DeleteImage page (docs/emulator.md, Sources)
-    ("aliyun", "ImageUsingByInstance", 403, "in_use"),
-    ("aliyun", "ImageUseShared", 403, "shared"),
-    ("aliyun", "OperationDenied.ImageCopying", 403, "busy"),
-    ("aliyun", "ImageIsImporting", 403, "busy"),
-    ("aliyun", "ImageIsExporting", 403, "busy"),
-    ("aliyun", "ImageIsPublic", 403, "public"),
-    ("aliyun", "InvalidImageId.NotFound", 404, "not_found"),
-    ("aliyun", "Throttling.User", 400, "throttled"),
-    ("aliyun", "SignatureDoesNotMatch", 400, "auth_failed"),
-    ("aliyun", "InvalidAccessKeyId.NotFound", 404, "auth_failed"),
-    ("aliyun", "Forbidden.RAM", 403, "forbidden"),
-    ("aliyun", "ServiceUnavailable", 503, "transient"),
-    ("aliyun", "Whatever", 500, "transient"),
-    ("aliyun", "ImageIsCreating", 403, "busy"),
-    ("aliyun", "MissingRegionId", 400, "invalid_parameter"),
-    ("aliyun", "InvalidParamter", 400, "invalid_parameter"),
-    ("aliyun", "SignatureNonceUsed", 400, "transient"),
-    # A wrong endpoint or API: never "not found" (that would read as "already absent").
-    ("aliyun", "InvalidApi.NotFound", 404, "invalid_parameter"),
-    ("aliyun", "InvalidProduct.NotFound", 404, "invalid_parameter"),
-    ("aliyun", "SomethingNew", 404, "unknown"),
-    # Huawei: the IMS error-code list (docs/emulator.md, Sources)
-    ("huawei", "IMG.0027", 404, "not_found"),
-    ("huawei", "IMG.0066", 400, "malformed_id"),
-    ("huawei", "IMG.0090", 400, "busy"),
-    ("huawei", "IMG.0091", 400, "invalid_state"),
-    ("huawei", "IMG.0092", 403, "forbidden"),
-    ("huawei", "IMG.0094", 403, "public"),
-    ("huawei", "IMG.0001", 400, "invalid_parameter"),
-    ("huawei", "IMG.0061", 500, "transient"),
-    ("huawei", "APIGW.0301", 401, "auth_failed"),
-    ("huawei", "APIGW.0308", 429, "throttled"),
-    ("huawei", "429", 429, "throttled"),
-    ("huawei", "", 503, "transient"),
-    ("huawei", "Unlisted", 403, "forbidden"),
-    ("huawei", "Unlisted", 409, "invalid_state"),
-    ("huawei", "Unlisted", 404, "unknown"),
-    ("huawei", "IMG.0027", 400, "not_found"),  # the IMS error-code list gives 400 for every IMG code
-])
+@pytest.mark.parametrize(
+    "cloud, code, status, category",
+    [
+        # Tencent: the DeleteImages page and errorcodes.py (docs/emulator.md, Sources)
+        ("tencent", "InvalidImageId.NotFound", None, "not_found"),
+        ("tencent", "InvalidImageId.Malformed", None, "malformed_id"),
+        ("tencent", "InvalidImageId.InShared", None, "shared"),
+        ("tencent", "InvalidImageId.IncorrectState", None, "invalid_state"),
+        ("tencent", "InvalidParameterValue.InvalidImageId", None, "public"),
+        ("tencent", "InvalidParameterValue.LimitExceeded", None, "limit_exceeded"),
+        ("tencent", "MutexOperation.TaskRunning", None, "transient"),
+        ("tencent", "UnauthorizedOperation.ImageNotBelongToAccount", None, "forbidden"),
+        ("tencent", "AuthFailure.SignatureFailure", None, "auth_failed"),
+        ("tencent", "AuthFailure.SecretIdNotFound", None, "auth_failed"),
+        ("tencent", "AuthFailure.UnauthorizedOperation", None, "forbidden"),
+        ("tencent", "RequestLimitExceeded", None, "throttled"),
+        ("tencent", "RequestLimitExceeded.UinLimitExceeded", None, "throttled"),
+        ("tencent", "InternalError", None, "transient"),
+        ("tencent", "ClientNetworkError", None, "transient"),
+        ("tencent", "ServerNetworkError", None, "transient"),
+        ("tencent", "SomethingNew", None, "unknown"),
+        ("tencent", "InvalidParameterValue.InvalidImageIdIsShared", None, "forbidden"),
+        ("tencent", "InvalidParameterValue.InvalidImageState", None, "busy"),
+        ("tencent", "InvalidParameter.InvalidParameterCoexistImageIdsFilters", None, "invalid_parameter"),
+        ("tencent", "InvalidFilterValue.LimitExceeded", None, "invalid_parameter"),
+        ("tencent", "InvalidFilter", None, "invalid_parameter"),
+        # Alibaba: the DeleteImage page (docs/emulator.md, Sources)
+        ("aliyun", "ImageUsingByInstance", 403, "in_use"),
+        ("aliyun", "ImageUseShared", 403, "shared"),
+        ("aliyun", "OperationDenied.ImageCopying", 403, "busy"),
+        ("aliyun", "ImageIsImporting", 403, "busy"),
+        ("aliyun", "ImageIsExporting", 403, "busy"),
+        ("aliyun", "ImageIsPublic", 403, "public"),
+        ("aliyun", "InvalidImageId.NotFound", 404, "not_found"),
+        ("aliyun", "Throttling.User", 400, "throttled"),
+        ("aliyun", "SignatureDoesNotMatch", 400, "auth_failed"),
+        ("aliyun", "InvalidAccessKeyId.NotFound", 404, "auth_failed"),
+        ("aliyun", "Forbidden.RAM", 403, "forbidden"),
+        ("aliyun", "ServiceUnavailable", 503, "transient"),
+        ("aliyun", "Whatever", 500, "transient"),
+        ("aliyun", "ImageIsCreating", 403, "busy"),
+        ("aliyun", "MissingRegionId", 400, "invalid_parameter"),
+        ("aliyun", "InvalidParamter", 400, "invalid_parameter"),
+        ("aliyun", "SignatureNonceUsed", 400, "transient"),
+        # A wrong endpoint or API: never "not found" (that would read as "already absent").
+        ("aliyun", "InvalidApi.NotFound", 404, "invalid_parameter"),
+        ("aliyun", "InvalidProduct.NotFound", 404, "invalid_parameter"),
+        ("aliyun", "SomethingNew", 404, "unknown"),
+        # Huawei: the IMS error-code list (docs/emulator.md, Sources)
+        ("huawei", "IMG.0027", 404, "not_found"),
+        ("huawei", "IMG.0066", 400, "malformed_id"),
+        ("huawei", "IMG.0090", 400, "busy"),
+        ("huawei", "IMG.0091", 400, "invalid_state"),
+        ("huawei", "IMG.0092", 403, "forbidden"),
+        ("huawei", "IMG.0094", 403, "public"),
+        ("huawei", "IMG.0001", 400, "invalid_parameter"),
+        ("huawei", "IMG.0061", 500, "transient"),
+        ("huawei", "APIGW.0301", 401, "auth_failed"),
+        ("huawei", "APIGW.0308", 429, "throttled"),
+        ("huawei", "429", 429, "throttled"),
+        ("huawei", "", 503, "transient"),
+        ("huawei", "Unlisted", 403, "forbidden"),
+        ("huawei", "Unlisted", 409, "invalid_state"),
+        ("huawei", "Unlisted", 404, "unknown"),
+        ("huawei", "IMG.0027", 400, "not_found"),  # the IMS error-code list gives 400 for every IMG code
+    ],
+)
 def test_classify(cloud, code, status, category):
     assert classify(cloud, code, status) == category
 
@@ -111,8 +114,13 @@ def test_describe_is_plain_words_with_code_and_request_id():
     error = CloudError("shared", "The image is being shared.", code="InvalidImageId.InShared", request_id="r-1")
     text = error.describe()
     assert "InvalidImageId.InShared" in text and "r-1" in text and "cancel the sharing" in text
-    assert error.as_dict() == {"category": "shared", "code": "InvalidImageId.InShared",
-                               "message": "The image is being shared.", "request_id": "r-1", "http_status": None}
+    assert error.as_dict() == {
+        "category": "shared",
+        "code": "InvalidImageId.InShared",
+        "message": "The image is being shared.",
+        "request_id": "r-1",
+        "http_status": None,
+    }
 
 
 def test_tencent_codes_are_the_sdks():
@@ -123,8 +131,12 @@ def test_tencent_codes_are_the_sdks():
     from tencentcloud.cvm.v20170312 import errorcodes
 
     # CVM's codes, and CBS's for the snapshot calls of delete_snapshots.
-    documented = set(v for module in (errorcodes, cbs_errorcodes) for k, v in vars(module).items()
-                     if k.isupper() and isinstance(v, str))
+    documented = set(
+        v
+        for module in (errorcodes, cbs_errorcodes)
+        for k, v in vars(module).items()
+        if k.isupper() and isinstance(v, str)
+    )
     common = {"AuthFailure.UnauthorizedOperation", "ClientNetworkError", "ServerNetworkError", "UnsupportedRegion"}
     for code in TencentAdapter.error_codes:
         if not code.endswith("*"):
@@ -139,11 +151,14 @@ def test_a_task_in_progress_is_retried_then_blocks_its_image():
     assert adapter.cloud_error("InternalError", "oops").blocks_image is None
 
 
-@pytest.mark.parametrize("message, named", [
-    ("The image img-bbbbbbbb is shared.", "img-bbbbbbbb"),
-    ("Images img-aaaaaaaa and img-bbbbbbbb are shared.", None),
-    ("Some image is shared.", None),
-])
+@pytest.mark.parametrize(
+    "message, named",
+    [
+        ("The image img-bbbbbbbb is shared.", "img-bbbbbbbb"),
+        ("Images img-aaaaaaaa and img-bbbbbbbb are shared.", None),
+        ("Some image is shared.", None),
+    ],
+)
 def test_a_refused_batch_names_its_image_only_when_the_message_names_one(message, named):
     error = errors.CloudError("shared", message, code="InvalidImageId.InShared")
     TencentAdapter.name_image(error, ["img-aaaaaaaa", "img-bbbbbbbb"])

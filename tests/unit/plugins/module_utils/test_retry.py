@@ -38,6 +38,7 @@ def failing(categories, value="ok"):
         if len(calls) <= len(categories):
             raise CloudError(categories[len(calls) - 1], "failure %d" % len(calls))
         return value
+
     return call, calls
 
 
@@ -115,6 +116,7 @@ def test_rate_limiter_disabled():
 def test_rate_limiter_is_shared_by_threads():
     limiter = RateLimiter(200, burst=1)
     import time
+
     start = time.monotonic()
     threads = [threading.Thread(target=lambda: [limiter.acquire() for dummy in range(10)]) for dummy2 in range(4)]
     for t in threads:
@@ -322,12 +324,15 @@ def test_retrying_leaves_the_limiter_alone_for_reads_and_network_failures():
     assert limiter.cuts == 0 and limiter.successes == 0 and limiter.rate == 20.0
 
 
-@pytest.mark.parametrize("adapter_cls,rate_limit,start,ceiling", [
-    (TencentAdapter, None, 10.0, 10.0),  # DeleteImages' documented 10/s is the start and the ceiling
-    (AliyunAdapter, None, 20.0, None),  # nothing documented: start at 20/s, may grow
-    (TencentAdapter, 4, 4.0, 4.0),  # a user's rate_limit is the start and a ceiling
-    (AliyunAdapter, 50, 50.0, 50.0),
-])
+@pytest.mark.parametrize(
+    "adapter_cls,rate_limit,start,ceiling",
+    [
+        (TencentAdapter, None, 10.0, 10.0),  # DeleteImages' documented 10/s is the start and the ceiling
+        (AliyunAdapter, None, 20.0, None),  # nothing documented: start at 20/s, may grow
+        (TencentAdapter, 4, 4.0, 4.0),  # a user's rate_limit is the start and a ceiling
+        (AliyunAdapter, 50, 50.0, 50.0),
+    ],
+)
 def test_adapters_start_and_cap_their_limiter(adapter_cls, rate_limit, start, ceiling):
     adapter = adapter_cls({}, rate_limit=rate_limit)
     assert adapter.limiter.rate == start and adapter.limiter.ceiling == ceiling

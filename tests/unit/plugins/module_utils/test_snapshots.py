@@ -28,19 +28,32 @@ def seed(emu, cloud, images, snapshots=None, **config):
     emu.control.configure(delete_polls=1, **config)
     if snapshots:
         base = emu.seed
-        emu.control.reset(dict(base, images=dict(base["images"], **{cloud: base["images"][cloud] + images}),
-                               snapshots={cloud: snapshots}, config=dict(base.get("config") or {}, delete_polls=1, **config)))
+        emu.control.reset(
+            dict(
+                base,
+                images=dict(base["images"], **{cloud: base["images"][cloud] + images}),
+                snapshots={cloud: snapshots},
+                config=dict(base.get("config") or {}, delete_polls=1, **config),
+            )
+        )
     emu.control.clear_journal()
 
 
 @pytest.fixture
 def run():
     """``run(emu, cloud, ids, check_mode=False, delete_snapshots=True, **engine_options)``: one task with the real adapter."""
+
     def run_task(emu, cloud, ids, check_mode=False, delete_snapshots=True, **kwargs):
         kwargs.setdefault("sleep", lambda s: None)
-        return ImageDeletion(make_adapter(emu, cloud, retries=1), image_ids=ids,
-                             options={"delete_snapshots": delete_snapshots}, check_mode=check_mode, batch_size=50,
-                             **kwargs).run()
+        return ImageDeletion(
+            make_adapter(emu, cloud, retries=1),
+            image_ids=ids,
+            options={"delete_snapshots": delete_snapshots},
+            check_mode=check_mode,
+            batch_size=50,
+            **kwargs,
+        ).run()
+
     return run_task
 
 
@@ -63,7 +76,9 @@ def test_tencent_an_image_goes_with_its_three_snapshots(emu, binded, run):
     assert [c["params"]["DeleteBindedSnap"] for c in calls(emu, "tencent", "DeleteImages")] == [True, True]
     deletes = [c for c in calls(emu, "tencent", "DeleteSnapshots") if c["code"] is None]
     # DeleteBindedSnap takes the system disk's snapshot (or all): one batched CBS call for what it leaves, or none.
-    assert [c["params"]["SnapshotIds"] for c in deletes] == ([["snap-dat00001", "snap-dat00002"]] if binded == "system" else [])
+    assert [c["params"]["SnapshotIds"] for c in deletes] == (
+        [["snap-dat00001", "snap-dat00002"]] if binded == "system" else []
+    )
     # The snapshot calls came after the image was gone (wait: false notwithstanding).
     journal = emu.control.journal("tencent")
     last_describe = max(c["seq"] for c in journal if c["action"] == "DescribeImages")
@@ -79,7 +94,9 @@ def test_tencent_a_snapshot_another_image_uses_is_kept_and_said_why(emu, run):
     assert "snap-shr00001" in snapshot_ids(emu, "tencent")
     # The cloud's own clean-up is not asked for an image whose snapshot stays (the DryRun, sent before the snapshots
     # are read, checks the same image).
-    assert [c["params"]["DeleteBindedSnap"] for c in calls(emu, "tencent", "DeleteImages") if not c["dry_run"]] == [False]
+    assert [c["params"]["DeleteBindedSnap"] for c in calls(emu, "tencent", "DeleteImages") if not c["dry_run"]] == [
+        False
+    ]
     assert result["diff"]["before"]["snapshots"] == ["snap-sys00002", "snap-shr00001"]
     assert result["diff"]["after"]["snapshots"] == ["snap-shr00001"]
 
@@ -111,8 +128,10 @@ def test_tencent_without_the_option_every_snapshot_stays(emu, run):
     assert not [c for c in emu.control.journal("tencent") if c["action"] in SNAPSHOT_ACTIONS]
 
 
-@pytest.mark.parametrize("field, value, words", [("share_reference", 2, "shared with 2"), ("state", "COPYING_FROM_REMOTE", "NORMAL"),
-                                                 ("locked", True, "locked")])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [("share_reference", 2, "shared with 2"), ("state", "COPYING_FROM_REMOTE", "NORMAL"), ("locked", True, "locked")],
+)
 def test_tencent_what_describe_snapshots_shows_keeps_a_snapshot(emu, field, value, words, run):
     seed(emu, "tencent", TENCENT_IMAGES[:1], snapshots=[{"id": "snap-dat00001", field: value}])
     result = run(emu, "tencent", ["img-snap0001"])
@@ -125,8 +144,9 @@ def test_tencent_what_describe_snapshots_shows_keeps_a_snapshot(emu, field, valu
 def test_tencent_a_refused_batch_is_narrowed_and_the_rest_goes(emu, run):
     """The delete's own refusal (a use no read showed): the batch is halved until the refused snapshot is named."""
     seed(emu, "tencent", TENCENT_IMAGES[:1], tencent_binded_snap="system")
-    emu.control.add_fault(cloud="tencent", action="DeleteSnapshots", kind="error", code="UnsupportedOperation.SnapHasShared",
-                          times=2)
+    emu.control.add_fault(
+        cloud="tencent", action="DeleteSnapshots", kind="error", code="UnsupportedOperation.SnapHasShared", times=2
+    )
     result = run(emu, "tencent", ["img-snap0001"])
     assert result["deleted"] == ["img-snap0001"]
     kept = result["snapshots_kept"]
@@ -134,10 +154,13 @@ def test_tencent_a_refused_batch_is_narrowed_and_the_rest_goes(emu, run):
     assert len(result["snapshots_deleted"]) == 2
 
 
-@pytest.mark.parametrize("action, deleted, words", [
-    ("DeleteSnapshots", ["img-snap0001"], "were deleted"),  # after the images: the task fails, saying what went
-    ("DescribeSnapshots", [], "nothing was deleted"),  # the plan's read: the task stops before any delete
-])
+@pytest.mark.parametrize(
+    "action, deleted, words",
+    [
+        ("DeleteSnapshots", ["img-snap0001"], "were deleted"),  # after the images: the task fails, saying what went
+        ("DescribeSnapshots", [], "nothing was deleted"),  # the plan's read: the task stops before any delete
+    ],
+)
 def test_tencent_a_permission_error_on_a_snapshot_call_fails_the_task(emu, action, deleted, words, run):
     seed(emu, "tencent", TENCENT_IMAGES[:1])
     emu.control.add_fault(cloud="tencent", action=action, kind="error", code="UnauthorizedOperation")
@@ -162,8 +185,9 @@ def test_the_snapshots_of_an_image_someone_else_deleted_meanwhile_stay(emu, run)
     """An image gone between the pre-flight and its delete is not this task's: its snapshots are not touched."""
     seed(emu, "tencent", TENCENT_IMAGES[:2])
     emu.control.configure(delete_polls=0)
-    emu.control.add_fault(cloud="tencent", action="DeleteImages", mutating=True, kind="mutate", target="img-snap0002",
-                          delete=True)
+    emu.control.add_fault(
+        cloud="tencent", action="DeleteImages", mutating=True, kind="mutate", target="img-snap0002", delete=True
+    )
     result = run(emu, "tencent", ["img-snap0001", "img-snap0002"])
     assert result["deleted"] == ["img-snap0001"] and result["already_absent"] == ["img-snap0002"]
     kept = dict((k["id"], k) for k in result["snapshots_kept"])
@@ -222,13 +246,17 @@ def test_aliyun_a_snapshot_disks_were_made_from_is_kept(emu, run):
     seed(emu, "aliyun", ALIYUN_IMAGES[:1], snapshots=[{"id": "s-dat0002", "disk_ids": ["d-fromsnap1"]}])
     result = run(emu, "aliyun", ["m-snap0001"])
     assert result["snapshots_deleted"] == ["s-sys0001", "s-dat0001"]
-    assert [k["id"] for k in result["snapshots_kept"]] == ["s-dat0002"] and "Force" in result["snapshots_kept"][0]["reason"]
+    assert [k["id"] for k in result["snapshots_kept"]] == ["s-dat0002"] and "Force" in result["snapshots_kept"][0][
+        "reason"
+    ]
     assert "s-dat0002" in snapshot_ids(emu, "aliyun")
 
 
 def test_aliyun_a_refusal_only_the_delete_shows_keeps_that_snapshot(emu, run):
     seed(emu, "aliyun", ALIYUN_IMAGES[:1])
-    emu.control.add_fault(cloud="aliyun", action="DeleteSnapshot", kind="error", code="SnapshotCreatedImage", status=403)
+    emu.control.add_fault(
+        cloud="aliyun", action="DeleteSnapshot", kind="error", code="SnapshotCreatedImage", status=403
+    )
     result = run(emu, "aliyun", ["m-snap0001"], max_concurrency=1)
     assert len(result["snapshots_deleted"]) == 2
     assert len(result["snapshots_kept"]) == 1 and "SnapshotCreatedImage" in result["snapshots_kept"][0]["reason"]
