@@ -123,6 +123,7 @@ import datetime
 import re
 
 from ansible.errors import AnsibleFilterError
+
 from ansible_collections.multicloud.images.plugins.module_utils.references import listed
 
 GOING_STATES = ("deleting", "deleted")

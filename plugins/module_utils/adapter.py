@@ -17,7 +17,7 @@ import re
 import threading
 
 from . import references
-from .errors import CloudError, ConfigurationError, INVALID_PARAMETER, THROTTLED, TRANSIENT, classify
+from .errors import INVALID_PARAMETER, THROTTLED, TRANSIENT, CloudError, ConfigurationError, classify
 from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.

@@ -19,11 +19,9 @@ import re
 import threading
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, exactly_named, image_fields, named_or_all
-from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED,
     BUSY,
-    CloudError,
     FORBIDDEN,
     IN_USE,
     INVALID_PARAMETER,
@@ -35,8 +33,10 @@ from .errors import (
     THROTTLED,
     TRANSIENT,
     UNKNOWN,
+    CloudError,
     classify,
 )
+from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 
 # DescribeImages answers only Available images unless Status says otherwise, and lookups must see every state:
 # "ALL: All image statuses ... ALL cannot be used together with other status values" (exact case;

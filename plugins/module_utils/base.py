@@ -21,7 +21,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from .adapter import unique
 from .deletion import DeletionFailed, ImageDeletion, run_parallel
-from .errors import CloudError, ConfigurationError, MALFORMED_ID, UNKNOWN
+from .errors import MALFORMED_ID, UNKNOWN, CloudError, ConfigurationError
 from .settings import MAX_TIMEOUT, auth_argument_spec, connection_settings
 
 # The image modules' size options: (lowest, highest, unit). A day of waiting; 64 calls in flight; a Tencent batch

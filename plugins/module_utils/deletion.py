@@ -17,12 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .adapter import chunks, unique
 from .errors import (
-    CloudError,
+    ADVICE,
     LIMIT_EXCEEDED,
     MALFORMED_ID,
     NOT_FOUND,
     TRANSIENT,
-    ADVICE,
+    CloudError,
 )
 from .snapshots import SnapshotPhase
 

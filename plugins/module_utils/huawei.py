@@ -13,12 +13,9 @@ import re
 import warnings
 
 from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, unique
-from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 from .errors import (
     AUTH_FAILED,
     BUSY,
-    CloudError,
-    ConfigurationError,
     FORBIDDEN,
     INVALID_PARAMETER,
     INVALID_STATE,
@@ -29,8 +26,11 @@ from .errors import (
     THROTTLED,
     TRANSIENT,
     UNKNOWN,
+    CloudError,
+    ConfigurationError,
     classify,
 )
+from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 
 # Glance image statuses.
 STATES = {

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from .errors import CloudError, FORBIDDEN, IN_USE, REFERENCED
+from .errors import FORBIDDEN, IN_USE, REFERENCED, CloudError
 
 LAUNCH_TEMPLATE = "launch_template"
 SCALING_CONFIGURATION = "scaling_configuration"

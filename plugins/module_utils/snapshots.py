@@ -17,7 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from .adapter import chunks
-from .errors import AUTH_FAILED, CloudError, FORBIDDEN, LIMIT_EXCEEDED, NOT_FOUND
+from .errors import AUTH_FAILED, FORBIDDEN, LIMIT_EXCEEDED, NOT_FOUND, CloudError
 
 # Failures that fail the task even after the images are gone: the credentials cannot manage snapshots at all.
 FATAL = (AUTH_FAILED, FORBIDDEN)

@@ -12,11 +12,9 @@ import os
 import re
 
 from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, image_fields
-from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 from .errors import (
     AUTH_FAILED,
     BUSY,
-    CloudError,
     FORBIDDEN,
     IN_USE,
     INVALID_PARAMETER,
@@ -29,8 +27,10 @@ from .errors import (
     THROTTLED,
     TRANSIENT,
     UNKNOWN,
+    CloudError,
     classify,
 )
+from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 
 # Image.ImageState (tencentcloud-sdk-python-cvm models.py): CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING,
 # IMPORTFAILED. USING is named only by the DeleteImages page. DELETING is documented nowhere: it is read as "going"

@@ -247,8 +247,8 @@ error:
       type: int
 """
 
-from ansible_collections.multicloud.images.plugins.module_utils.base import ImageModule
 from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
+from ansible_collections.multicloud.images.plugins.module_utils.base import ImageModule
 
 
 def main():

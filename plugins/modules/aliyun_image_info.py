@@ -152,8 +152,8 @@ error:
       type: int
 """
 
-from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule
 from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
+from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule
 
 
 def main():

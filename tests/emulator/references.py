@@ -20,8 +20,8 @@ from .aliyun import AliyunApi
 from .api import ApiError, as_bool
 from .huawei import GATEWAY, HuaweiApi
 from .seed import CLOUDS, DEFAULT_REGION, SeedError
-from .sts import check_signature
 from .signing import AuthFailure, verify_tc3
+from .sts import check_signature
 from .tencent import AUTH_CODES, TencentApi
 
 KINDS = {

@@ -13,8 +13,10 @@ if __package__ in (None, ""):  # run as a script: make `emulator` importable fro
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from emulator import seed as seeds  # noqa: E402
-from emulator import server  # noqa: E402
-from emulator import tls  # noqa: E402
+from emulator import (
+    server,  # noqa: E402
+    tls,  # noqa: E402
+)
 
 READY_TIMEOUT = 30
 

@@ -9,7 +9,8 @@ A snapshot's users are the live images whose snapshot_ids name it (an image bein
 import json
 from urllib.parse import parse_qsl
 
-from .aliyun import AliyunApi, VERSION as ECS_VERSION
+from .aliyun import VERSION as ECS_VERSION
+from .aliyun import AliyunApi
 from .api import ApiError, as_bool, as_int
 from .signing import AuthFailure, verify_tc3
 from .sts import check_signature

@@ -9,7 +9,6 @@ from typing import Optional
 from . import seed as seeds
 from .seed import CLOUDS, DELETING_STATE, STATE_KEY
 
-
 # Fields the seed derives from others: a PATCH of a source field derives them again.
 DERIVED_FROM = {
     "image_source": {"owner", "public"},

@@ -3,11 +3,11 @@
 import time
 
 import pytest
-from Tea.exceptions import UnretryableException
 from alibabacloud_ecs20140526 import models as ali
 from alibabacloud_tea_openapi import exceptions as tea
 from huaweicloudsdkcore.exceptions import exceptions as hw
 from huaweicloudsdkims.v2 import ListImagesRequest
+from Tea.exceptions import UnretryableException
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.cvm.v20170312 import models as tc
 

@@ -1,10 +1,10 @@
 """Fault hooks for the hardening tests: mutate faults, phase "after", call filters, the leak watch."""
 
 import pytest
-from Tea.exceptions import UnretryableException
 from alibabacloud_tea_openapi import exceptions as tea
 from huaweicloudsdkcore.exceptions import exceptions as hw
 from huaweicloudsdkims.v2 import GlanceDeleteImageRequest, GlanceShowImageRequest
+from Tea.exceptions import UnretryableException
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.cvm.v20170312 import models as tc
 

@@ -2,10 +2,10 @@
 permission errors, seed and control API."""
 
 import pytest
+from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ess20220222 import models as ess_models
 from alibabacloud_ess20220222.client import Client as EssClient
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
-from alibabacloud_ecs20140526 import models as ecs_models
 from huaweicloudsdkas.v1 import AsClient, ListScalingConfigsRequest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException

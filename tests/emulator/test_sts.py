@@ -7,7 +7,8 @@ from alibabacloud_credentials.exceptions import CredentialException
 from alibabacloud_credentials.provider import RamRoleArnCredentialsProvider, StaticAKCredentialsProvider
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions as huawei_exceptions
-from huaweicloudsdkiam.v3 import IamClient, model as iam_model
+from huaweicloudsdkiam.v3 import IamClient
+from huaweicloudsdkiam.v3 import model as iam_model
 from tencentcloud.common import credential
 from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException

@@ -5,7 +5,6 @@ import shutil
 import tempfile
 
 import pytest
-
 from emulator import fixtures
 
 from .harness import HardeningEmulator

@@ -21,7 +21,6 @@ import time
 import traceback
 
 import yaml
-
 from emulator import fixtures
 from emulator.seed import DEFAULT_SEED_FILE, load_file
 from processes import kill_tree

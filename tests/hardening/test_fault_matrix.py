@@ -19,15 +19,14 @@ import os
 import time
 
 import pytest
-
 from emulator.faults import ACTIONS
 
 from .harness import (
     CLOUD_NAMES,
     WRONG_SECRETS,
     applied_deletes,
-    crashed,
     cloud_task,
+    crashed,
     delete_attempts,
     finish_playbook,
     run_playbook,

@@ -22,7 +22,8 @@ import os
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings, strategies as st
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
 
 from .harness import ACCOUNT, CLOUD_NAMES, REGIONS, Unrepresentable, run_module, secret_findings
 

@@ -8,7 +8,6 @@ import json
 import os
 
 import pytest
-
 from hardening.harness import run_module
 
 CLOUDS = ("tencent", "aliyun", "huawei")

@@ -9,7 +9,6 @@ import json
 import os
 
 import pytest
-
 from emulator_config import build_config
 from test_targets import TARGETS, one_play, run_playbook, run_target, tail, without_emulator
 

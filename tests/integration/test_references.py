@@ -5,7 +5,6 @@ over real HTTP, against the emulator) and checks the result and the emulator's j
 """
 
 import pytest
-
 from hardening.harness import run_module
 
 CLOUDS = ("tencent", "aliyun", "huawei")

@@ -16,7 +16,6 @@ import uuid
 
 import pytest
 import yaml
-
 from conftest import COLLECTIONS_ROOT  # tests/conftest.py: the ansible_collections symlink farm
 from emulator_config import build_config, write_config
 from processes import kill_tree

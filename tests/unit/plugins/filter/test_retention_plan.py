@@ -6,7 +6,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.multicloud.images.plugins.filter.retention_plan import FilterModule, parse_time, retention_plan

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils.adapter import iso_utc, parse_endpoint
 from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
-from ansible_collections.multicloud.images.plugins.module_utils.errors import ConfigurationError, CloudError
+from ansible_collections.multicloud.images.plugins.module_utils.errors import CloudError, ConfigurationError
 from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter

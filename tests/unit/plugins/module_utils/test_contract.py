@@ -122,7 +122,7 @@ def check_tencent(call):
         as_models if call["action"] == "DescribeLaunchConfigurations" else models, call["action"] + "Request"
     )()
     params = call["params"]
-    for name, value in params.items():
+    for name in params:
         assert hasattr(model, name), "%s is not a field of %sRequest" % (name, call["action"])
     if call["action"] == "DescribeImages":
         assert not (params.get("ImageIds") and params.get("Filters")), "ImageIds and Filters cannot be given together"

@@ -12,10 +12,10 @@ from ansible_collections.multicloud.images.plugins.module_utils import settings 
 from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.errors import (
     AUTH_FAILED,
-    CloudError,
-    ConfigurationError,
     INVALID_PARAMETER,
     TRANSIENT,
+    CloudError,
+    ConfigurationError,
 )
 from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
