@@ -2,7 +2,7 @@
 
 - ``HardeningEmulator``: an emulator of its own (tests/emulator/run.py) whose main account has distinctive secret keys
   and STS tokens, so that a leak anywhere can be found by plain text search.
-- ``run_module``: a module's ``main()`` in this process (patch_module_args), for the property tests.
+- ``run_module``: a module's ``main()`` in this process (module_runs.module_args), for the property tests.
 - ``run_playbook``: ``ansible-playbook -vvv`` with one host per cloud (strategy free: the clouds run side by side),
   every task result captured by the ``hardening_results`` callback.
 - ``secret_findings``: the secret scan of outputs, results, warnings and the emulator's journal and leak watch.
@@ -23,6 +23,7 @@ import traceback
 import yaml
 from emulator import fixtures
 from emulator.seed import DEFAULT_SEED_FILE, load_file
+from module_runs import as_a_module, module_args
 from processes import kill_tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -237,27 +238,9 @@ def module_main(cloud, info=False):
 SERVICES = {"tencent": ("sts", "as", "cbs"), "aliyun": ("sts", "ess"), "huawei": ("as", "ecs")}
 
 
-@contextlib.contextmanager
-def as_a_module():
-    """Run as a module runs on a managed node. Once any controller code is imported in this process (a filter plugin's
-    test, say), ansible-core 2.19+ sends a module's warnings to the controller's display instead of its result."""
-    try:
-        from ansible.module_utils import _internal
-    except ImportError:  # ansible-core before 2.19
-        yield
-        return
-    was = getattr(_internal, "is_controller", False)
-    _internal.is_controller = False
-    try:
-        yield
-    finally:
-        _internal.is_controller = was
-
-
 def run_module(cloud, args, check_mode=False, diff=False, info=False):
     """Run <cloud>_image main() here with these args; capture its exit JSON, output and any traceback."""
     from ansible.module_utils.common import warnings as ansible_warnings
-    from ansible.module_utils.testing import patch_module_args
 
     ansible_warnings._global_warnings.clear()
     ansible_warnings._global_deprecations.clear()
@@ -270,7 +253,7 @@ def run_module(cloud, args, check_mode=False, diff=False, info=False):
         json.dumps(full, ensure_ascii=False, default=str).encode("utf-8")
     except (UnicodeError, ValueError) as exc:
         raise Unrepresentable(repr(exc))
-    patch = patch_module_args(full)
+    patch = module_args(full)
     try:
         patch.__enter__()
     except Exception as exc:

@@ -15,6 +15,7 @@ import io
 import json
 
 import pytest
+from module_runs import as_a_module, module_args
 
 from ansible_collections.multicloud.images.plugins.module_utils.base import ImageInfoModule, ImageModule
 from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
@@ -22,41 +23,6 @@ from ansible_collections.multicloud.images.plugins.module_utils.tencent import T
 
 CLOSED = "http://127.0.0.1:9"
 KEYS = {"access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret", "region": "ap-guangzhou", "endpoint": CLOSED}
-
-
-@contextlib.contextmanager
-def module_args(args):
-    """The module's arguments, as ansible-core of every supported line reads them."""
-    try:
-        from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19+
-    except ImportError:
-        from ansible.module_utils import basic
-
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
-        return
-    with patch_module_args(args):
-        yield
-
-
-@contextlib.contextmanager
-def as_a_module():
-    """Warnings go to the module's result, not to a controller's display (ansible-core 2.19+)."""
-    try:
-        from ansible.module_utils import _internal
-    except ImportError:
-        yield
-        return
-    was = getattr(_internal, "is_controller", False)
-    _internal.is_controller = False
-    try:
-        yield
-    finally:
-        _internal.is_controller = was
 
 
 def execute(module_cls, adapter_cls, args):
