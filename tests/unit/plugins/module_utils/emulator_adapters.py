@@ -21,13 +21,14 @@ KEY_NAMES = {
 }
 
 
-def adapter_for(emu, cloud, retries=0):
-    """An adapter of ``cloud`` with the default seed's keys, at the emulator (``emu``: the emulator fixture)."""
+def adapter_for(emu, cloud, retries=0, secret=None, rate_limit=1000, **extra):
+    """An adapter of ``cloud`` with the default seed's keys, at the emulator (``emu``: the emulator fixture);
+    ``secret`` replaces the secret key, ``extra`` adds or replaces settings."""
     id_name, secret_name = KEY_NAMES[cloud]
     scheme, host = parse_endpoint(emu.endpoint(cloud), default_scheme="http")
     settings = {
         "access_key": emu.keys[cloud][id_name],
-        "secret_key": emu.keys[cloud][secret_name],
+        "secret_key": secret or emu.keys[cloud][secret_name],
         "region": REGIONS[cloud],
         "scheme": scheme,
         "host": host,
@@ -38,4 +39,5 @@ def adapter_for(emu, cloud, retries=0):
         # The emulator serves every service of a cloud on its one port.
         "service_endpoints": dict((name, (scheme, host)) for name in ADAPTERS[cloud].service_endpoint_names),
     }
-    return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None), rate_limit=1000)
+    settings.update(extra)
+    return ADAPTERS[cloud](settings, policy=RetryPolicy(retries=retries, sleep=lambda s: None), rate_limit=rate_limit)

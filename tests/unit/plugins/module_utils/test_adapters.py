@@ -12,42 +12,18 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.multicloud.images.plugins.module_utils.adapter import iso_utc, parse_endpoint
-from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.errors import CloudError, ConfigurationError
-from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
-from ansible_collections.multicloud.images.plugins.module_utils.retry import RetryPolicy
-from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
+from ansible_collections.multicloud.images.tests.unit.plugins.module_utils.emulator_adapters import (
+    ADAPTERS,
+    adapter_for,
+)
 
-ADAPTERS = {"tencent": TencentAdapter, "aliyun": AliyunAdapter, "huawei": HuaweiAdapter}
-REGIONS = {"tencent": "ap-guangzhou", "aliyun": "cn-hangzhou", "huawei": "cn-north-4"}
 DELETABLE = {"tencent": "img-emu00002", "aliyun": "m-emu0001", "huawei": "e0000000-0000-4000-8000-000000000001"}
-KEY_NAMES = {
-    "tencent": ("secret_id", "secret_key"),
-    "aliyun": ("access_key_id", "access_key_secret"),
-    "huawei": ("ak", "sk"),
-}
 
 
-def make(emu, cloud, secret=None, retries=2, **extra):
-    ak_name, sk_name = KEY_NAMES[cloud]
-    keys = emu.keys[cloud]
-    scheme, host = parse_endpoint(emu.endpoint(cloud), default_scheme="http")
-    settings = {
-        "access_key": keys[ak_name],
-        "secret_key": secret or keys[sk_name],
-        "region": REGIONS[cloud],
-        "scheme": scheme,
-        "host": host,
-        "timeout": 5,
-        "retries": retries,
-        "validate_certs": True,
-        "project_id": emu.keys["huawei"]["projects"]["cn-north-4"] if cloud == "huawei" else None,
-        # The emulator serves every service of a cloud on its one port.
-        "service_endpoints": dict((name, (scheme, host)) for name in ADAPTERS[cloud].service_endpoint_names),
-    }
-    settings.update(extra)
-    policy = RetryPolicy(retries=retries, sleep=lambda s: None)
-    return ADAPTERS[cloud](settings, policy=policy)
+def make(emu, cloud, secret=None, retries=2, rate_limit=None, **extra):
+    """The adapter under test: the default seed's keys, by default the default rate limiter (emulator_adapters)."""
+    return adapter_for(emu, cloud, retries=retries, secret=secret, rate_limit=rate_limit, **extra)
 
 
 def calls(emu, cloud):
