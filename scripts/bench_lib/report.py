@@ -58,6 +58,11 @@ class ScaleReport:
         self.targets.append((cloud, label, ok, measured))
         return verdict(ok)
 
+    def section(self, title, header, rows):
+        """A blank line, the section's title, and its table."""
+        self.lines += ["", title]
+        self.lines += table(header, rows)
+
     def header(self):
         cfg = self.config
         self.lines += [
@@ -106,13 +111,11 @@ class ScaleReport:
 
     def loop_section(self):
         rows = [self.loop_row(cloud, r) for cloud, r in self.figures("bulk")]
-        self.lines += [
-            "",
+        self.section(
             "a) %d images: one task vs a loop of %d single-id tasks (wall time of the task, API calls from "
             "the emulator journal)" % (self.n, self.n),
-        ]
-        self.lines += table(
-            ["cloud", "one task", "calls", "loop", "calls", "loop/one", "target >= %.0fx" % TARGET_LOOP_RATIO], rows
+            ["cloud", "one task", "calls", "loop", "calls", "loop/one", "target >= %.0fx" % TARGET_LOOP_RATIO],
+            rows,
         )
 
     def calls_row(self, cloud, r):
@@ -143,12 +146,9 @@ class ScaleReport:
 
     def calls_section(self):
         rows = [self.calls_row(cloud, r) for cloud, r in self.figures("bulk")]
-        self.lines += [
-            "",
+        self.section(
             "b) API calls per deleted image vs the floor; calls = describes + DryRuns + deletes + wait "
             "describes; floor = ceil(n/100) + DryRuns + deletes + polls x ceil(n/100) (tencent: per batch_size ids)",
-        ]
-        self.lines += table(
             [
                 "cloud",
                 "calls",
@@ -186,12 +186,9 @@ class ScaleReport:
                 ]
             )
         if rows:
-            self.lines += [
-                "",
+            self.section(
                 "c) one-image delete task vs ansible.builtin.ping on localhost, same playbook run, median "
                 "of %d each" % self.config["single_repeats"],
-            ]
-            self.lines += table(
                 ["cloud", "ping", "one image", "ratio", "target <= %.1fx" % TARGET_PING_RATIO, "wait: false", "ratio"],
                 rows,
             )
@@ -221,12 +218,9 @@ class ScaleReport:
                     seconds(r.get("bulk_minus_ping")),
                 ]
             )
-        self.lines += [
-            "",
+        self.section(
             "d) the rate-limit floor of the one-task run: calls the limiter governs (DryRuns + deletes, "
             "both calls of the rate-limited delete API) / rate; pure-delete floor: deletes / rate",
-        ]
-        self.lines += table(
             [
                 "cloud",
                 "rate",
@@ -298,13 +292,10 @@ class ScaleReport:
         startup = self.results.get("startup")
         if not startup:
             return
-        self.lines += [
-            "",
+        rows = [self.startup_row(cloud, st) for cloud, st in startup.items()]
+        self.section(
             "startup: a module run directly (python -X importtime -m <module> args.json): argument errors "
             "(malformed id, missing state, partial credentials, rate_limit 0) must import no SDK",
-        ]
-        rows = [self.startup_row(cloud, st) for cloud, st in startup.items()]
-        self.lines += table(
             [
                 "cloud",
                 "SDK on arg errors",
