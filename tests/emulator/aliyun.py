@@ -62,7 +62,9 @@ class AliyunApi:
     cloud = "aliyun"
 
     def new_request_id(self):
-        return str(uuid.uuid4()).upper()  # the form of RequestId in the API pages' examples
+        # The form of RequestId in the API pages' examples, e.g. 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E
+        # (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-deleteimage).
+        return str(uuid.uuid4()).upper()
 
     def parse(self, request, call):
         params = dict(parse_qsl(request.query, keep_blank_values=True))

@@ -17,11 +17,16 @@ class ControlError(Exception):
         self.status = status
 
 
+FLAGS = {"1": True, "0": False}
+
+
 def _flag(value):
-    """A flag of the control API's own query strings (not a cloud's)."""
+    """A flag of the control API's own query strings (not a cloud's): exactly 1 or 0, as client.py sends it."""
     if value is None:
         return None
-    return value.lower() in ("1", "true", "yes")
+    if value not in FLAGS:
+        raise ControlError(400, "a flag is 1 or 0, not %r" % value)
+    return FLAGS[value]
 
 
 def _cloud(value):

@@ -13,7 +13,10 @@ SECRET_HEADERS = {
     "x-acs-bearer-token",
     "x-auth-token",
 }
-SECRET_PARAMS = {"securitytoken", "token", "signature", "secretkey", "accesskeysecret"}
+# Request parameters that carry credentials, spelt as the SDKs send them: Alibaba's RPC query `Signature` and
+# `SecurityToken` (the ECS API's common parameters), Tencent's `Token` (API 3.0 common parameters, the STS token of a
+# GET-signed call); `SecretKey` and `AccessKeySecret` should a test send them.
+SECRET_PARAMS = {"SecurityToken", "Token", "Signature", "SecretKey", "AccessKeySecret"}
 
 
 def redact_headers(headers):
@@ -23,7 +26,7 @@ def redact_headers(headers):
 
 def redact_params(params):
     if isinstance(params, dict):
-        return {k: (REDACTED if str(k).lower() in SECRET_PARAMS else redact_params(v)) for k, v in params.items()}
+        return {k: (REDACTED if k in SECRET_PARAMS else redact_params(v)) for k, v in params.items()}
     if isinstance(params, list):
         return [redact_params(item) for item in params]
     return params

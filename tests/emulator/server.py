@@ -258,7 +258,7 @@ def start(app, host="127.0.0.1", ports=None, tls_paths=None):
             if name.endswith("_https"):
                 attrs["tls_name"] = name
                 server_cls = type("TlsServer", (_TlsServer,), {"context": context})
-            handler = type(name.title().replace("_", "") + "Handler", (_Handler,), attrs)
+            handler = type("Handler_" + name, (_Handler,), attrs)
             servers[name] = server_cls((host, ports.get(name) or 0), handler)
             servers[name].verbose = app.verbose
     except BaseException:

@@ -25,9 +25,10 @@ COMMON = {
     "Token",
     "RequestClient",
 }
-# DescribeImagesRequest.Filters (tencentcloud-sdk-python-cvm models.py) also documents dedicated-cluster-id and
-# cdc-cache-status, which the emulator does not implement (it answers InvalidFilter for them).
-FILTERS = ("image-id", "image-name", "image-type", "platform", "tag-key", "tag-value")
+# DescribeImagesRequest.Filters (tencentcloud-sdk-python-cvm models.py) also documents platform ("fuzzy", case rule
+# not given), dedicated-cluster-id and cdc-cache-status. The modules send none of them and the emulator implements none
+# (it answers InvalidFilter for them) rather than guess their matching rules.
+FILTERS = ("image-id", "image-name", "image-type", "tag-key", "tag-value")
 TYPES = ("PRIVATE_IMAGE", "PUBLIC_IMAGE", "SHARED_IMAGE")  # Filters docstring, image-type
 # DeleteImages refuses CREATING and USING (DeleteImages page) and CREATING, SYNCING, IMPORTING (the SDK's DeleteImages
 # docstring). Whether CREATEFAILED/IMPORTFAILED images can go is not documented: config `tencent_failed_states`.
@@ -195,8 +196,6 @@ class TencentApi:
             return any(value in image["name"] for value in values)
         if name == "image-type":
             return self._type(image) in values
-        if name == "platform":  # "支持模糊匹配" (Filters, platform): one reading of fuzzy, case-insensitive
-            return any(value.lower() in image["platform"].lower() for value in values)
         if name == "tag-key":
             return any(value in image["tags"] for value in values)
         if name == "tag-value":

@@ -79,6 +79,11 @@ def test_health_and_journal_entries(emu):
     assert entry["sent_headers"]["X-TC-Action"] == "DeleteImages"
     assert sts["token"] not in json.dumps(entry)
     assert emu.control.journal("aliyun") == [] and emu.control.journal(mutating=False) == [entry]
+    # The control API's flags are exactly 1 or 0 (client.py sends them so).
+    for loose in ("true", "TRUE", "yes"):
+        with pytest.raises(ControlError) as info:
+            emu.control._call("GET", "/journal", mutating=loose)
+        assert "a flag is 1 or 0" in str(info.value)
     emu.control.clear_journal()
     assert emu.control.journal() == []
 
