@@ -147,6 +147,8 @@ class ImageAdapter:
     # The limit the cloud documents for its delete API, calls per second: the adaptive rate never passes it.
     documented_rate_limit = None
     default_endpoint = None
+    # The SDK's loggers, kept quiet (base.quiet_sdk_loggers).
+    sdk_loggers = ()
     # Native option aliases and environment fallbacks, first found wins.
     aliases = {}
     env = {}

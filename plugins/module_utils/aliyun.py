@@ -18,7 +18,7 @@ import os
 import re
 import threading
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, exactly_named, image_fields, named_or_all
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, chunks, exactly_named, image_fields, named_or_all
 from .errors import (
     AUTH_FAILED,
     BUSY,
@@ -54,6 +54,8 @@ STATES = {
 }
 # DescribeTasksRequest.task_action: the image tasks DescribeTasks can show; a copy in progress has none.
 IMAGE_TASKS = (("ImportImage", "being imported"), ("ExportImage", "being exported"))
+# DescribeTasks: ResourceIds, "up to 100" (models/_describe_tasks_request.py).
+TASK_RESOURCE_IDS = 100
 # Where the fields every cloud has stand in an Images.Image entry.
 IMAGE_KEYS = {
     "id": "ImageId",
@@ -137,6 +139,7 @@ ERROR_CODES = {
 class AliyunAdapter(ImageAdapter):
     cloud = "aliyun"
     error_codes = ERROR_CODES
+    sdk_loggers = ("alibabacloud_credentials",)
     id_pattern = re.compile(r"^m-[A-Za-z0-9]+$")
     id_format = "m- followed by letters and digits"
     describe_batch_size = 100
@@ -484,11 +487,7 @@ class AliyunAdapter(ImageAdapter):
         images = [image for image in images if image["id"] not in blocks]
         ids = [image["id"] for image in images]
         names = dict((image["id"], image.get("name")) for image in images)
-        queries = [
-            (action, what, ids[start : start + self.describe_batch_size])
-            for action, what in IMAGE_TASKS
-            for start in range(0, len(ids), self.describe_batch_size)
-        ]
+        queries = [(action, what, batch) for action, what in IMAGE_TASKS for batch in chunks(ids, TASK_RESOURCE_IDS)]
         for (action, what, dummy_batch), tasks in self.raise_first(parallel(self._processing_tasks, queries)):
             for task in tasks:
                 image_id = task.get("ResourceId")

@@ -52,9 +52,10 @@ def unique_images(images):
             yield image
 
 
-def quiet_sdk_loggers():
-    """The SDKs log through handler-less loggers; keep module stdout/stderr clean (and secret-free)."""
-    for name in ("tencentcloud_sdk_common", "HuaweiCloud-SDK", "huaweicloudsdkcore", "alibabacloud_credentials"):
+def quiet_sdk_loggers(names):
+    """The SDKs log through handler-less loggers (``names``: the adapter's ``sdk_loggers``); keep module stdout/stderr
+    clean (and secret-free)."""
+    for name in names:
         logger = logging.getLogger(name)
         logger.addHandler(logging.NullHandler())
         logger.propagate = False
@@ -88,7 +89,7 @@ class CloudModule:
     @property
     def adapter(self):
         if self._adapter is None:
-            quiet_sdk_loggers()
+            quiet_sdk_loggers(self.adapter_cls.sdk_loggers)
             self._adapter = self.adapter_cls(self.settings or self.connection_settings(), **self.adapter_options())
         return self._adapter
 

@@ -97,6 +97,7 @@ ERROR_CODES = {
 class HuaweiAdapter(ImageAdapter):
     cloud = "huawei"
     error_codes = ERROR_CODES
+    sdk_loggers = ("HuaweiCloud-SDK", "huaweicloudsdkcore")
     id_pattern = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
     id_format = "a UUID such as 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"
     # One "describe" lists the account's private images page by page, whatever the number of ids.

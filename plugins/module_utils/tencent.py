@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, image_fields
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, chunks, image_fields
 from .errors import (
     AUTH_FAILED,
     BUSY,
@@ -113,6 +113,7 @@ ERROR_CODES = {
 class TencentAdapter(ImageAdapter):
     cloud = "tencent"
     error_codes = ERROR_CODES
+    sdk_loggers = ("tencentcloud_sdk_common",)
     persistent_blocks = {"MutexOperation.TaskRunning": BUSY}
     id_pattern = re.compile(r"^img-[a-z0-9]{8,}$")
     id_format = "img- followed by 8 or more lowercase letters or digits"
@@ -296,12 +297,16 @@ class TencentAdapter(ImageAdapter):
                 return images
 
     def find_by_names(self, names):
-        found = []
-        for start in range(0, len(names), NAME_FILTER_VALUES):
-            batch = names[start : start + NAME_FILTER_VALUES]
-            filters = [{"Name": "image-name", "Values": batch}, {"Name": "image-type", "Values": ["PRIVATE_IMAGE"]}]
-            found.extend(i for i in self._describe_pages(filters) if i["name"] in batch)
-        return found
+        return self._named([{"Name": "image-type", "Values": ["PRIVATE_IMAGE"]}], names)
+
+    def _named(self, filters, names):
+        """The images named exactly one of ``names``, at most NAME_FILTER_VALUES names per listing: the image-name
+        filter is fuzzy (DescribeImagesRequest.Filters), so the exact names are checked here."""
+        images = []
+        for batch in chunks(names, NAME_FILTER_VALUES):
+            listed = self._describe_pages(filters + [{"Name": "image-name", "Values": batch}])
+            images.extend(i for i in listed if i["name"] in batch)
+        return images
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
         if image_ids:
@@ -325,14 +330,7 @@ class TencentAdapter(ImageAdapter):
             raise
 
     def _list_filtered(self, filters, names):
-        if names:
-            images = []
-            for start in range(0, len(names), NAME_FILTER_VALUES):
-                batch = names[start : start + NAME_FILTER_VALUES]
-                page_filters = filters + [{"Name": "image-name", "Values": batch}]
-                images.extend(i for i in self._describe_pages(page_filters) if i["name"] in batch)
-            return images
-        return self._describe_pages(filters)
+        return self._named(filters, names) if names else self._describe_pages(filters)
 
     # -- references ----------------------------------------------------------------------------
     def _pages(self, action, params, key, service=None):
