@@ -17,7 +17,16 @@ import re
 import threading
 
 from . import references
-from .errors import INVALID_PARAMETER, THROTTLED, TRANSIENT, CloudError, ConfigurationError, classify
+from .errors import (
+    AUTH_FAILED,
+    FORBIDDEN,
+    INVALID_PARAMETER,
+    THROTTLED,
+    TRANSIENT,
+    CloudError,
+    ConfigurationError,
+    classify,
+)
 from .retry import RateLimiter, RetryPolicy
 
 # Options every cloud shares; each adapter adds its native aliases and environment variables.
@@ -76,6 +85,22 @@ def named_or_all(names, listing, name_filter, **fields):
     if names:
         return exactly_named(names, listing, name_filter, **fields)
     return listing(**fields)
+
+
+def role_error(error_codes, role, code, message, request_id=None, http_status=None):
+    """A refused AssumeRole (or Huawei agency): ``role`` says which, in words. The refusal keeps its category when it
+    is a permission, a throttle or a passing failure (so the retry policy and the advice apply); any other means the
+    base credentials could not assume it: auth_failed."""
+    category = classify(error_codes, code, http_status)
+    if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
+        category = AUTH_FAILED
+    return CloudError(
+        category,
+        "could not assume %s with the base credentials: %s" % (role, message),
+        code=code,
+        request_id=request_id,
+        http_status=http_status,
+    )
 
 
 def iso_utc(value):

@@ -18,7 +18,7 @@ import os
 import re
 import threading
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, chunks, exactly_named, image_fields, named_or_all
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, chunks, exactly_named, image_fields, named_or_all, role_error
 from .errors import (
     AUTH_FAILED,
     BUSY,
@@ -34,7 +34,6 @@ from .errors import (
     TRANSIENT,
     UNKNOWN,
     CloudError,
-    classify,
 )
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 
@@ -298,15 +297,8 @@ class AliyunAdapter(ImageAdapter):
             match = re.search(r"result: (\{.*\})", text)
             body = json.loads(match.group(1)) if match else {}
             code = body.get("Code") or "AssumeRoleFailed"
-            category = classify(self.error_codes, code)
-            if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
-                category = AUTH_FAILED
-            return CloudError(
-                category,
-                "could not assume role %s with the base credentials: %s"
-                % (role["role_arn"], body.get("Message") or code),
-                code=code,
-                request_id=body.get("RequestId"),
+            return role_error(
+                self.error_codes, "role %s" % role["role_arn"], code, body.get("Message") or code, body.get("RequestId")
             )
         if "Retry" in type(exc).__name__ or isinstance(exc, (IOError, OSError)):
             # The provider's GET carries the base key id, signature and token in its query: never show it.

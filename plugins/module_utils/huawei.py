@@ -12,7 +12,7 @@ import datetime
 import re
 import warnings
 
-from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, unique
+from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, role_error, unique
 from .errors import (
     AUTH_FAILED,
     BUSY,
@@ -28,7 +28,6 @@ from .errors import (
     UNKNOWN,
     CloudError,
     ConfigurationError,
-    classify,
 )
 from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
 
@@ -693,20 +692,14 @@ def agency_credentials(adapter, role):
                     model.CreateTemporaryAccessKeyByAgencyRequest(body=body)
                 )
             except exceptions.ServiceResponseException as exc:
-                category = classify(ERROR_CODES, exc.error_code, exc.status_code)
-                if category not in (FORBIDDEN, TRANSIENT):
-                    category = AUTH_FAILED
-                raise CloudError(
-                    category,
-                    "could not assume agency %s of %s with the base credentials: %s"
-                    % (
-                        role["agency_name"],
-                        role.get("domain_name") or role.get("domain_id"),
-                        exc.error_msg or exc.status_code,
-                    ),
-                    code=exc.error_code or str(exc.status_code),
-                    request_id=exc.request_id,
-                    http_status=exc.status_code,
+                agency = "agency %s of %s" % (role["agency_name"], role.get("domain_name") or role.get("domain_id"))
+                raise role_error(
+                    ERROR_CODES,
+                    agency,
+                    exc.error_code or str(exc.status_code),
+                    exc.error_msg or exc.status_code,
+                    exc.request_id,
+                    exc.status_code,
                 )
             return self._process_credential(answer.to_json_object())
 

@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, chunks, image_fields
+from .adapter import DEFAULT_SESSION_NAME, ImageAdapter, chunks, image_fields, role_error
 from .errors import (
     AUTH_FAILED,
     BUSY,
@@ -28,7 +28,6 @@ from .errors import (
     TRANSIENT,
     UNKNOWN,
     CloudError,
-    classify,
 )
 from .references import SCALING_CONFIGURATION, Read, pages, reference, template_versions
 
@@ -535,7 +534,7 @@ def assumed_role_credential(base, role, client_profile):
             try:
                 answer = client.call_json("AssumeRole", params)["Response"]
             except TencentCloudSDKException as exc:
-                raise role_error(role["role_arn"], exc.code, exc.message, exc.requestId)
+                raise role_error(ERROR_CODES, "role %s" % role["role_arn"], exc.code, exc.message, exc.requestId)
             keys = answer["Credentials"]
             self._token, self._tmp_secret_id, self._tmp_secret_key = (
                 keys["Token"],
@@ -547,17 +546,4 @@ def assumed_role_credential(base, role, client_profile):
 
     return AssumedRoleCredential(
         None, None, role["role_arn"], role.get("session_name") or DEFAULT_SESSION_NAME, role.get("duration") or 7200
-    )
-
-
-def role_error(role_arn, code, message, request_id):
-    """A refused AssumeRole: forbidden when the base identity may not assume the role, else auth_failed."""
-    category = classify(ERROR_CODES, code)
-    if category not in (FORBIDDEN, THROTTLED, TRANSIENT):
-        category = AUTH_FAILED
-    return CloudError(
-        category,
-        "could not assume role %s with the base credentials: %s" % (role_arn, message),
-        code=code,
-        request_id=request_id,
     )

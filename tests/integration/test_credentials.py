@@ -117,6 +117,21 @@ def test_a_role_the_base_keys_may_not_assume_is_refused(emu, home, cloud):
     assert not [c for c in journal(emu, cloud) if c["action"] in DELETES]
 
 
+ROLE_ACTIONS = {"tencent": "AssumeRole", "aliyun": "AssumeRole", "huawei": "CreateTemporaryAccessKeyByAgency"}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_throttled_role_call_is_throttled_on_every_cloud(emu, home, cloud):
+    """A throttled AssumeRole (or Huawei agency) call keeps its category, as the taxonomy and the retry policy
+    read it: the same rule for the three clouds (adapter.role_error)."""
+    # Every call of the cloud is throttled (the fault API names no STS action): the role call is the first one.
+    emu.control.add_fault(cloud=cloud, kind="throttle", times=50)
+    run = run_module(cloud, image_args(emu, cloud, retries=0, assume_role=ROLES[cloud], **keys(emu, cloud)))
+    assert run.result["failed"] and run.result["error"]["category"] == "throttled", run.result
+    assert "could not assume" in run.result["msg"] and journal(emu, cloud)[0]["action"] == ROLE_ACTIONS[cloud]
+    assert not [c for c in journal(emu, cloud) if c["action"] in DELETES or c["mutating"]]
+
+
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_no_credentials_is_auth_failed_at_once(emu, home, cloud):
     run = run_module(cloud, dict(image_args(emu, cloud), retries=6))
