@@ -63,7 +63,8 @@ def _bad_request(message, code="IMG.0001"):
 
 
 # ListImages created_at / updated_at filters: "<op>:<UTC time>", time as yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss
-# (the ListImagesRequest docs of huaweicloudsdkims). The emulator keeps one time per image for both.
+# (the ListImagesRequest docs of huaweicloudsdkims). The emulator keeps one time per image for both. The same docstring's
+# example reads gt as "before" (创建时间在...之前 ... created_at=gt:...): config `huawei_created_at_filter` is either reading.
 TIME_FILTER = re.compile(r"^(gt|gte|lt|lte|eq|neq):(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})Z?$")
 TIME_OPS = {
     "gt": lambda a, b: a > b,
@@ -75,14 +76,18 @@ TIME_OPS = {
 }
 
 
-def _time_matches(value, created_at):
+INVERTED_OPS = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte", "eq": "eq", "neq": "neq"}
+
+
+def _time_matches(value, created_at, inverted=False):
     match = TIME_FILTER.match(value)
     if not match:
         raise _bad_request(
             "Invalid time filter %s: use operator:yyyy-MM-ddThh:mm:ssZ with gt, gte, lt, lte, eq or neq." % value
         )
     when = "%sT%sZ" % (match.group(2), match.group(3))
-    return TIME_OPS[match.group(1)](created_at, when)
+    op = INVERTED_OPS[match.group(1)] if inverted else match.group(1)
+    return TIME_OPS[op](created_at, when)
 
 
 class HuaweiApi:
@@ -250,7 +255,8 @@ class HuaweiApi:
             if params.get(name) not in (None, "") and params[name] != actual:
                 return False
         for name in ("created_at", "updated_at"):
-            if params.get(name) and not _time_matches(params[name], image["created_at"]):
+            inverted = state.config["huawei_created_at_filter"] == "example"
+            if params.get(name) and not _time_matches(params[name], image["created_at"], inverted):
                 return False
         # The documented query form is tag=Key=Value ("query the tag using tag=a=b", IMS ListImages, tag).
         tag = params.get("tag")

@@ -56,6 +56,7 @@ DEFAULT_CONFIG = {
     "huawei_page_info": "next_marker",
     "huawei_unknown_marker": "error",
     "huawei_tag_format": "dot",
+    "huawei_created_at_filter": "operator",
     "quotas": {},
     "tencent_binded_snap": "system",
     "tencent_cbs_max_batch": 100,
@@ -72,6 +73,9 @@ CHOICES = {
     "huawei_page_info": ("next_marker", "none"),
     "huawei_unknown_marker": ("error", "empty"),
     "huawei_tag_format": ("dot", "equals"),
+    # ListImages created_at=<op>:<time>: as the operator names say (gte: at or after), or as the docstring's example
+    # reads it (gt: before).
+    "huawei_created_at_filter": ("operator", "example"),
     # Which snapshots DeleteImages' DeleteBindedSnap takes along: the system disk's only (cloud-barista/cb-spider#872)
     # or all of the image's. Either way one that another image still names stays.
     "tencent_binded_snap": ("system", "all"),

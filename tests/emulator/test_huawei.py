@@ -64,6 +64,18 @@ def test_list_and_filters(emu):
     assert listed(client, owner=PROJECT, created_at="gt:2026-01-08 08:00:00") == OWN[:2]
     assert listed(client, owner=PROJECT, created_at="lte:2026-01-02T08:00:00Z") == [OWN[8]]
     assert listed(client, owner=PROJECT, created_at="lt:2026-01-02T08:00:00Z") == []
+    # The docstring's example reading (huawei_created_at_filter: example): gt means "before", gte "at or before".
+    readings = {}
+    for reading in ("operator", "example"):
+        emu.control.configure(huawei_created_at_filter=reading)
+        readings[reading] = {
+            op: listed(client, owner=PROJECT, created_at="%s:2026-01-08T08:00:00Z" % op)
+            for op in ("gt", "gte", "lt", "lte")
+        }
+    operator, example = readings["operator"], readings["example"]
+    assert operator["gte"] == OWN[:3] and example["lte"] == OWN[:3] and example["gte"] == operator["lte"]
+    assert example["gt"] == operator["lt"] and example["lt"] == operator["gt"]
+    emu.control.configure(huawei_created_at_filter="operator")
     assert listed(client, owner=PROJECT, sort_key="name", sort_dir="asc")[:3] == [OWN[0], OWN[1], OWN[6]]
     assert listed(sdk.huawei(emu, region="cn-south-1"), imagetype="private") == ["e0000000-0000-4000-8000-00000000000a"]
     other = sdk.huawei(emu, "emu-huawei-ak-2", "emu-huawei-sk-2", "2c3d4e5f60714a8293a4b5c6d7e8f902")

@@ -218,11 +218,16 @@ def test_iso_utc(value, expected):
     assert iso_utc(value) == expected
 
 
-def test_huawei_wait_lists_only_the_images_since_the_oldest_pending(emu):
+@pytest.mark.parametrize("reading", ["operator", "example"])
+def test_huawei_wait_lists_only_the_images_since_the_oldest_pending(emu, reading):
     """The wait polls of a large set list the account's images created since the oldest image of the set
-    (created_at=gte:, a day's margin), one page per poll, and never list shared images."""
+    (created_at=gte:, a day's margin), one page per poll, and never list shared images. A bounded listing that shows
+    none of the set is checked by one listing of the whole project; when the cloud reads the filter otherwise (the
+    ListImagesRequest example reads gt as "before": config huawei_created_at_filter), that listing finds the images
+    and the task lists the whole project from then on, so the wait never ends while an image is still there."""
     from ansible_collections.multicloud.images.plugins.module_utils.deletion import ImageDeletion
 
+    emu.control.configure(huawei_created_at_filter=reading)
     ids = ["a0000000-0000-4000-8000-%012d" % n for n in range(150)]
     emu.control.add_images(
         "huawei",
@@ -242,12 +247,17 @@ def test_huawei_wait_lists_only_the_images_since_the_oldest_pending(emu):
         make(emu, "huawei", rate_limit=1000), image_ids=ids, max_concurrency=4, sleep=lambda s: None
     ).run()
     assert result["deleted"] == ids
+    assert not set(ids) & {i["id"] for i in emu.control.images("huawei")}  # the wait ended when they were gone
     journal = calls(emu, "huawei")
     last_delete = max(n for n, c in enumerate(journal) if c["mutating"])
     resolve = [c["params"] for c in journal[:last_delete] if c["action"] == "ListImages"]
     wait = [c["params"] for c in journal[last_delete + 1 :] if c["action"] == "ListImages"]
     assert resolve and all("created_at" not in p for p in resolve)  # nothing known yet: the whole account
-    assert wait and all(p.get("created_at") == "gte:2026-02-28T00:00:00Z" for p in wait)
+    bounded = [p.get("created_at") == "gte:2026-02-28T00:00:00Z" for p in wait]
+    if reading == "operator":
+        assert bounded == [True] * (len(wait) - 1) + [False]  # the last poll (none left) is checked once, unbounded
+    else:
+        assert bounded == [True] + [False] * (len(wait) - 1) and len(wait) > 2
     assert all(p.get("owner") == emu.keys["huawei"]["projects"]["cn-north-4"] for p in wait)
     # One page of up to 500 per poll (IMS's default page size): no marker that a deleted image could invalidate.
     assert all(p.get("marker") in (None, "") and str(p.get("limit")) == "500" for p in wait)
