@@ -76,7 +76,7 @@ ERROR_CODES = {
     "InvalidImageId.Malformed": MALFORMED_ID,
     "InvalidImageId.InShared": SHARED,
     "InvalidImageId.IncorrectState": INVALID_STATE,
-    "FailedOperation.InvalidImageState": INVALID_STATE,
+    "FailedOperation.InvalidImageState": BUSY,  # errorcodes.py: "image status busy, retry later"
     "InvalidParameterValue.InvalidImageId": PUBLIC,
     "InvalidParameterValue.LimitExceeded": LIMIT_EXCEEDED,
     "InvalidParameter.InvalidParameterCoexistImageIdsFilters": INVALID_PARAMETER,
@@ -92,7 +92,6 @@ ERROR_CODES = {
     "UnsupportedOperation.SnapHasShared": SHARED,
     "ResourceInUse*": IN_USE,
     "MutexOperation.TaskRunning": TRANSIENT,  # retried; once retries run out, the image is busy (persistent_blocks)
-    "UnauthorizedOperation.ImageNotBelongToAccount": FORBIDDEN,
     "UnauthorizedOperation*": FORBIDDEN,
     "AuthFailure.UnauthorizedOperation": FORBIDDEN,
     "AuthFailure*": AUTH_FAILED,
