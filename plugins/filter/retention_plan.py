@@ -117,6 +117,9 @@ _value:
     reason:
       description: Why, in words (C(newest 5 of group web), C(protected by tag keep), C(younger than 7 days)).
       type: str
+    going:
+      description: V(true) for an image already being deleted when the plan was made (kept, and not counted).
+      type: bool
 """
 
 import datetime
@@ -124,9 +127,9 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.multicloud.images.plugins.module_utils.deletion import GOING_STATES
 from ansible_collections.multicloud.images.plugins.module_utils.references import listed
 
-GOING_STATES = ("deleting", "deleted")
 SECONDS_PER_DAY = 86400.0
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -298,8 +301,8 @@ class Planner:
 
     def unsure(self, image, created):
         """The reason an image is kept whatever the count says, or None."""
-        state = str(image.get("state") or "").lower()
-        if state in GOING_STATES:
+        state = going_state(image)
+        if state:
             return "already being deleted (state %s)" % state
         tags = image.get("tags") or {}
         for key, value in sorted(self.policy.protect.items()):
@@ -354,9 +357,16 @@ class Planner:
                     "group": group,
                     "action": action,
                     "reason": reason,
+                    "going": going_state(image) is not None,
                 }
             )
         return entries
+
+
+def going_state(image):
+    """The image's state when it is already being deleted (any case), else None."""
+    state = str(image.get("state") or "").lower()
+    return state if state in GOING_STATES else None
 
 
 def days(value):

@@ -59,9 +59,13 @@ def run_parallel(func, items, workers, pool=None):
         return list(pool.map(guarded, items))
 
 
+# The normalized states of an image already on its way out (someone's delete).
+GOING_STATES = ("deleting", "deleted")
+
+
 def going(image):
     """Whether a described image is gone (None) or already on its way out (someone's delete)."""
-    return image is None or image.get("state") in ("deleting", "deleted")
+    return image is None or image.get("state") in GOING_STATES
 
 
 def blocked_entry(image_id, category, code, reason):

@@ -52,7 +52,7 @@ def test_keep_newest_n_overall():
     assert deleted(entries) == ["img-%02d" % day for day in range(4, 11)]
     assert reasons(entries)["img-01"] == "newest 3"
     assert reasons(entries)["img-04"] == "beyond the newest 3"
-    assert set(entries[0]) == {"id", "name", "created_at", "group", "action", "reason"}
+    assert set(entries[0]) == {"id", "name", "created_at", "group", "action", "reason", "going"}
     assert entries[0]["created_at"] == "2026-01-30T00:00:00Z" and entries[0]["group"] is None
 
 
@@ -288,6 +288,7 @@ def test_images_already_being_deleted_are_kept_and_do_not_count(state):
     assert reasons(entries)["img-0"] == "already being deleted (state %s)" % state.lower()
     assert [e["id"] for e in entries if e["reason"] == "newest 2"] == ["img-01", "img-02"]
     assert deleted(entries) == ["img-03"]
+    assert [e["id"] for e in entries if e["going"]] == ["img-0"]  # what the role counts apart, whatever the wording
 
 
 def test_ties_in_creation_time_greater_id_first_whatever_the_input_order():
