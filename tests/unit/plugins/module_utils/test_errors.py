@@ -44,7 +44,7 @@ def classify(cloud, code, status=None):
         ("tencent", "SomethingNew", None, "unknown"),
         ("tencent", "InvalidParameterValue.InvalidImageIdIsShared", None, "forbidden"),
         ("tencent", "InvalidParameterValue.InvalidImageState", None, "busy"),
-    ("tencent", "FailedOperation.InvalidImageState", None, "busy"),  # errorcodes.py: busy, retry later
+        ("tencent", "FailedOperation.InvalidImageState", None, "busy"),  # errorcodes.py: busy, retry later
         ("tencent", "InvalidParameter.InvalidParameterCoexistImageIdsFilters", None, "invalid_parameter"),
         ("tencent", "InvalidFilterValue.LimitExceeded", None, "invalid_parameter"),
         ("tencent", "InvalidFilter", None, "invalid_parameter"),
