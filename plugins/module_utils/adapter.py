@@ -307,6 +307,17 @@ class ImageAdapter:
                 error.image_id = named[0]
         return error
 
+    @staticmethod
+    def delete_or_dry_run(send, dry_run):
+        """``send()`` a delete or its DryRun; return its request id. A DryRun that passes may answer the error
+        DryRunOperation (Alibaba's documented answer, HTTP 400; other Tencent APIs answer so too): its request id."""
+        try:
+            return send()
+        except CloudError as error:
+            if dry_run and error.code == "DryRunOperation":
+                return error.request_id
+            raise
+
     def invoke(self, action, func, image_id=None, mutating=False, deletes=False):
         """Call ``func(client)`` under the retry policy (and the rate limit when mutating).
 

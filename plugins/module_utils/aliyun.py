@@ -577,14 +577,13 @@ class AliyunAdapter(ImageAdapter):
     def delete(self, ids, options, dry_run=False):
         image_id = ids[0]
         query = {"ImageId": image_id, "Force": bool(options.get("force")), "DryRun": bool(dry_run)}
-        try:
-            body = self._call("DeleteImage", query, image_id=image_id, mutating=True, deletes=not dry_run)
-        except CloudError as error:
-            # A passing DryRun is an HTTP 400 DryRunOperation.
-            if dry_run and error.code == "DryRunOperation":
-                return error.request_id
-            raise
-        return body.get("RequestId")
+
+        def send():
+            return self._call("DeleteImage", query, image_id=image_id, mutating=True, deletes=not dry_run).get(
+                "RequestId"
+            )
+
+        return self.delete_or_dry_run(send, dry_run)
 
     # -- snapshots (ECS DescribeSnapshots / DeleteSnapshot) -------------------------------------
     def describe_snapshots(self, ids):

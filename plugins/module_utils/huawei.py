@@ -12,7 +12,7 @@ import datetime
 import re
 import warnings
 
-from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, role_error, unique
+from .adapter import ImageAdapter, exactly_named, image_fields, named_or_all, role_error
 from .errors import (
     AUTH_FAILED,
     BUSY,
@@ -437,17 +437,14 @@ class HuaweiAdapter(ImageAdapter):
         return exactly_named(names, self._list_pages, "name", **self.own())
 
     def list_images(self, image_ids=None, names=None, image_type="private", tags=None):
+        # The caller (the info module) keeps the ones of the asked type and tags; the ids come to it unique.
         if image_ids:
-            images = self._shown(unique(image_ids))
-        else:
-            images = [
-                image
-                for fields in self._selections(image_type)
-                for image in named_or_all(names, self._list_pages, "name", **fields)
-            ]
-        if tags:
-            images = [i for i in images if all(i["tags"].get(k) == v for k, v in tags.items())]
-        return images
+            return self._shown(image_ids)
+        return [
+            image
+            for fields in self._selections(image_type)
+            for image in named_or_all(names, self._list_pages, "name", **fields)
+        ]
 
     def _selections(self, image_type):
         """The ListImages fields of each listing that makes up ``image_type`` (the info modules' option)."""

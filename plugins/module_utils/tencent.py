@@ -417,13 +417,15 @@ class TencentAdapter(ImageAdapter):
         binded = bool(options.get("delete_snapshots")) and not set(ids) & set(options.get("spare_snapshots_of") or ())
         params = {"ImageIds": list(ids), "DeleteBindedSnap": binded, "DryRun": bool(dry_run)}
         image_id = ids[0] if len(ids) == 1 else None
-        try:
+
+        def send():
             response = self._call("DeleteImages", params, image_id=image_id, mutating=True, deletes=not dry_run)
             return response.get("RequestId") if response else None
+
+        try:
+            # DeleteImages' docs show a passing DryRun as a plain success; DryRunOperation is read as one too.
+            return self.delete_or_dry_run(send, dry_run)
         except CloudError as error:
-            # Other Tencent APIs answer a passing DryRun with DryRunOperation; DeleteImages' docs show a plain success.
-            if dry_run and error.code == "DryRunOperation":
-                return error.request_id
             raise self.name_image(error, ids)
 
     # -- snapshots (CBS 2017-03-12) -----------------------------------------------------------
