@@ -191,8 +191,10 @@ class ImageAdapter:
     default_service_endpoints = {}
     # Whether the profile option can name a profile of the cloud's CLI.
     supports_profile = True
-    # Options only this cloud's image module has (argument spec entries).
+    # Options only this cloud's image module has (argument spec entries), and the bounds of its size options
+    # ((lowest, highest, unit), checked before any call).
     delete_options = {}
+    size_limits = {}
     # The option that deletes the images' snapshots with them (None: the cloud has no snapshot phase), and how
     # many snapshot ids one describe and one delete call take.
     snapshot_option = None

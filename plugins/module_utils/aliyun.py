@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import logging
 import os
 import re
 import threading
@@ -138,7 +137,9 @@ ERROR_CODES = {
 class AliyunAdapter(ImageAdapter):
     cloud = "aliyun"
     error_codes = ERROR_CODES
-    sdk_loggers = ("alibabacloud_credentials",)
+    # The credentials provider's refresh cache logs to stderr through a handler of its own ("credentials"), failures
+    # with the signed STS URL (base key id, token, signature) included (provider/refreshable.py).
+    sdk_loggers = ("alibabacloud_credentials", "credentials")
     id_pattern = re.compile(r"^m-[A-Za-z0-9]+$")
     id_format = "m- followed by letters and digits"
     describe_batch_size = 100
@@ -238,9 +239,6 @@ class AliyunAdapter(ImageAdapter):
         if s.get("access_key") and not s.get("assume_role"):
             return None
         provider = self._assumed(self._base_provider())
-        # Its refresh cache logs to stderr through a handler of its own, failures with the signed STS URL (base key id,
-        # token, signature) included (provider/refreshable.py): that logger stays off.
-        logging.getLogger("credentials").disabled = True
         try:
             provider.get_credentials()
         except Exception as exc:  # the providers raise CredentialException or Tea's errors

@@ -24,20 +24,20 @@ from .deletion import DeletionFailed, ImageDeletion, run_parallel
 from .errors import MALFORMED_ID, UNKNOWN, CloudError, ConfigurationError
 from .settings import MAX_TIMEOUT, auth_argument_spec, connection_settings
 
-# The image modules' size options: (lowest, highest, unit). A day of waiting; 64 calls in flight; a Tencent batch
-# fits one DescribeImages call (Limit at most 100: models.py DescribeImagesRequest; DeleteImages documents no maximum).
+# The image modules' size options: (lowest, highest, unit). A day of waiting; 64 calls in flight. A cloud's own size
+# options add theirs (the adapter's ``size_limits``).
 SIZE_LIMITS = {
     "wait_timeout": (1, MAX_TIMEOUT, " seconds"),
     "max_concurrency": (1, 64, ""),
-    "batch_size": (1, 100, ""),
 }
 # Reference reads in flight at once in an info module (it has no max_concurrency option).
 INFO_CONCURRENCY = 8
 
 
-def check_sizes(params):
-    """Each size option within its own bounds (SIZE_LIMITS); raises ConfigurationError naming them."""
-    for name, (low, high, unit) in SIZE_LIMITS.items():
+def check_sizes(params, limits=None):
+    """Each size option within its own bounds (SIZE_LIMITS and a cloud's ``limits``); raises ConfigurationError naming
+    them."""
+    for name, (low, high, unit) in dict(SIZE_LIMITS, **(limits or {})).items():
         value = params.get(name)
         if value is not None and not low <= value <= high:
             raise ConfigurationError("%s must be between %d and %d%s, not %d" % (name, low, high, unit, value))
@@ -53,12 +53,13 @@ def unique_images(images):
 
 
 def quiet_sdk_loggers(names):
-    """The SDKs log through handler-less loggers (``names``: the adapter's ``sdk_loggers``); keep module stdout/stderr
-    clean (and secret-free)."""
+    """Keep module stdout/stderr clean (and secret-free): the SDKs' loggers (``names``: the adapter's ``sdk_loggers``)
+    are off, even one that brings a handler of its own."""
     for name in names:
         logger = logging.getLogger(name)
         logger.addHandler(logging.NullHandler())
         logger.propagate = False
+        logger.disabled = True
 
 
 class CloudModule:
@@ -197,7 +198,7 @@ class ImageModule(CloudModule):
                 },
             )
         p["image_ids"] = ids
-        check_sizes(p)
+        check_sizes(p, self.adapter_cls.size_limits)
         # NaN and infinity would leave the adaptive rate nothing to halve or cap (retry.RateLimiter).
         if p.get("rate_limit") is not None and not 0 < p["rate_limit"] < float("inf"):
             raise ConfigurationError("rate_limit must be a positive, finite number of requests per second")

@@ -158,6 +158,9 @@ class TencentAdapter(ImageAdapter):
         "delete_snapshots": {"type": "bool", "default": False},
         "batch_size": {"type": "int", "default": 50},
     }
+    # A batch fits one DescribeImages call (Limit at most 100: models.py DescribeImagesRequest; DeleteImages documents
+    # no maximum).
+    size_limits = {"batch_size": (1, 100, "")}
     # CBS DescribeSnapshotsRequest.Limit: at most 100. DeleteSnapshotsRequest.SnapshotIds is a list whose size no
     # document limits: 100 per call, halved on InvalidParameterValue.LimitExceeded (snapshots.py).
     snapshot_option = "delete_snapshots"

@@ -210,7 +210,7 @@ def test_other_clouds_have_no_settings_warnings(adapter_cls):
 )
 def test_size_options_out_of_bounds_fail_with_their_own_bounds(name, value, message):
     with pytest.raises(ConfigurationError) as raised:
-        base.check_sizes({name: value})
+        base.check_sizes({name: value}, TencentAdapter.size_limits)
     assert str(raised.value) == message
 
 
@@ -223,4 +223,4 @@ def test_size_options_out_of_bounds_fail_with_their_own_bounds(name, value, mess
     ],
 )
 def test_size_options_within_bounds_pass(params):
-    base.check_sizes(params)
+    base.check_sizes(params, TencentAdapter.size_limits)
