@@ -196,6 +196,7 @@ class AliyunAdapter(ImageAdapter):
 
     def __init__(self, settings, **kwargs):
         super(AliyunAdapter, self).__init__(settings, **kwargs)
+        self.runtime = None  # the SDK's runtime options of every call (build_client)
         self._seen = set()  # ids this task has found: one no longer found is gone
         self._snapshot_images = None  # snapshot id -> the account's own images made from it (read once per task)
         self._snapshot_images_lock = threading.Lock()
@@ -222,12 +223,13 @@ class AliyunAdapter(ImageAdapter):
             config.credential = credential
         if s.get("ca_path"):
             config.ca = s["ca_path"]
-        self.runtime = runtime_options(
-            ignore_ssl=not s.get("validate_certs", True),
-            ca=s.get("ca_path"),
-            connect_timeout=timeout_ms,
-            read_timeout=timeout_ms,
-        )
+        if self.runtime is None:  # the same for every client and thread: made with the first one
+            self.runtime = runtime_options(
+                ignore_ssl=not s.get("validate_certs", True),
+                ca=s.get("ca_path"),
+                connect_timeout=timeout_ms,
+                read_timeout=timeout_ms,
+            )
         return Client(config)
 
     def make_credentials(self):
@@ -414,7 +416,8 @@ class AliyunAdapter(ImageAdapter):
 
     def _one_call(self, ids, **fields):
         images = self._describe_pages(ImageId=",".join(ids), Status=ALL_STATUSES, **fields)
-        return dict((i["id"], i) for i in images if i["id"] in set(ids))
+        wanted = set(ids)
+        return dict((i["id"], i) for i in images if i["id"] in wanted)
 
     def find_by_names(self, names):
         return exactly_named(names, self._describe_pages, "ImageName", ImageOwnerAlias="self", Status=ALL_STATUSES)
@@ -587,9 +590,10 @@ class AliyunAdapter(ImageAdapter):
     def describe_snapshots(self, ids):
         body = self._call("DescribeSnapshots", {"SnapshotIds": json.dumps(list(ids)), "MaxResults": 100})
         users = self.snapshot_images()
+        wanted = set(ids)
         found = {}
         for raw in ((body.get("Snapshots") or {}).get("Snapshot")) or []:
-            if raw.get("SnapshotId") in set(ids):
+            if raw.get("SnapshotId") in wanted:
                 found[raw["SnapshotId"]] = {
                     "id": raw["SnapshotId"],
                     "usage": raw.get("Usage"),

@@ -112,12 +112,13 @@ class ImageDeletion:
 
     # -- result ----------------------------------------------------------------------------
     def result(self, blocked=None):
-        deleted = [i for i in self.order if i in set(self.deleted)]
+        deleted_set, absent_set = set(self.deleted), set(self.already_absent)
+        deleted = [i for i in self.order if i in deleted_set]
         images = [self.images[i] for i in deleted if i in self.images]
         result = {
             "changed": bool(deleted),
             "deleted": deleted,
-            "already_absent": [i for i in self.order if i in set(self.already_absent)],
+            "already_absent": [i for i in self.order if i in absent_set],
             "images": images,
             "request_ids": list(self.request_ids),
             "diff": {"before": {"images": images}, "after": {"images": []}},
@@ -136,7 +137,8 @@ class ImageDeletion:
         if phase:
             kept = [k["id"] for k in phase.kept]
             result["request_ids"].extend(phase.request_ids)
-            result["diff"]["before"]["snapshots"] = [i for i in phase.owner if i in set(phase.going) | set(kept)]
+            considered = set(phase.going) | set(kept)
+            result["diff"]["before"]["snapshots"] = [i for i in phase.owner if i in considered]
             result["diff"]["after"]["snapshots"] = kept
 
     def _note_request(self, request_id):
@@ -253,7 +255,8 @@ class ImageDeletion:
             cleared = [i for i in cleared if i not in found]
         if self.adapter.supports_dry_run and cleared:
             blocked.extend(self.dry_run(cleared))
-        return sorted(blocked, key=lambda b: self.order.index(b["id"]))
+        position = dict((image_id, n) for n, image_id in enumerate(self.order))
+        return sorted(blocked, key=lambda b: position[b["id"]])
 
     def look_up_blocks(self, ids):
         """The adapter's further reads (Huawei image members, Alibaba tasks); a failed read fails the task before

@@ -78,7 +78,8 @@ class SnapshotPhase:
         deleted_images = set(deleted_images)
         spared = [sid for sid in self.going if self.owner[sid] not in deleted_images]
         self._keep_all(spared, "its image was not deleted by this task (already gone or being deleted)")
-        self.going = [sid for sid in self.going if sid not in set(spared)]
+        spared = set(spared)
+        self.going = [sid for sid in self.going if sid not in spared]
         try:
             found = self.describe(list(self.going))
         except CloudError as error:

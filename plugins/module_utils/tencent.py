@@ -284,7 +284,8 @@ class TencentAdapter(ImageAdapter):
     def describe(self, ids):
         response = self._call("DescribeImages", {"ImageIds": list(ids), "Limit": 100})
         images = [normalize(i) for i in response.get("ImageSet") or []]
-        return dict((i["id"], i) for i in images if i["id"] in set(ids))
+        wanted = set(ids)
+        return dict((i["id"], i) for i in images if i["id"] in wanted)
 
     def _describe_pages(self, filters):
         images = []
@@ -435,7 +436,8 @@ class TencentAdapter(ImageAdapter):
     def describe_snapshots(self, ids):
         response = self._call("DescribeSnapshots", {"SnapshotIds": list(ids), "Limit": 100}, service="cbs")
         snapshots = [normalize_snapshot(s) for s in response.get("SnapshotSet") or []]
-        return dict((s["id"], s) for s in snapshots if s["id"] in set(ids))
+        wanted = set(ids)
+        return dict((s["id"], s) for s in snapshots if s["id"] in wanted)
 
     def snapshot_kept_reason(self, snapshot, deleting):
         """CBS Snapshot fields (tencentcloud-sdk-python-cbs models.py): Images, ShareReference, SnapshotState, IsLocked."""
