@@ -29,8 +29,6 @@ from .errors import (
 )
 from .retry import RateLimiter, RetryPolicy
 
-# Options every cloud shares; each adapter adds its native aliases and environment variables.
-SECRET_OPTIONS = ("secret_key", "security_token")
 # getaddrinfo's "no such name" (EAI_NONAME), as opposed to a DNS server that cannot be reached (EAI_AGAIN).
 UNKNOWN_HOST = re.compile(r"Name or service not known|nodename nor servname provided|\[Errno -2\]")
 # The session name of an assumed role when assume_role names none (the STS APIs ask for one).

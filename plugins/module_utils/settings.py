@@ -20,6 +20,8 @@ from .credentials import credential_settings
 from .errors import ConfigurationError
 
 MAX_TIMEOUT = 86400
+# The shared options that hold secrets (no_log; the AWX credential types mark the same fields secret).
+SECRET_OPTIONS = ("secret_key", "security_token")
 # Strings that mean "not set" when empty or blank.
 TRIMMED = ("access_key", "secret_key", "security_token", "region", "endpoint", "ca_path", "profile")
 
@@ -38,8 +40,8 @@ def auth_argument_spec(adapter_cls):
 
     spec = {
         "access_key": option("access_key", type="str", no_log=False),
-        "secret_key": option("secret_key", type="str", no_log=True),
-        "security_token": option("security_token", type="str", no_log=True),
+        "secret_key": option("secret_key", type="str"),
+        "security_token": option("security_token", type="str"),
         "region": option("region", type="str", required=True),
         "endpoint": option("endpoint", type="str"),
         "validate_certs": option("validate_certs", type="bool", default=True),
@@ -58,6 +60,8 @@ def auth_argument_spec(adapter_cls):
         "type": "dict",
         "options": dict((name, {"type": "str"}) for name in adapter_cls.service_endpoint_names),
     }
+    for name in SECRET_OPTIONS:
+        spec[name]["no_log"] = True
     return spec
 
 

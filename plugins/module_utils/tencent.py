@@ -468,7 +468,6 @@ def normalize_snapshot(raw):
         "image_ids": [i.get("ImageId") for i in raw.get("Images") or []],
         "share_reference": int(raw.get("ShareReference") or 0),
         "locked": bool(raw.get("IsLocked")),
-        "disk_usage": raw.get("DiskUsage"),
     }
 
 

@@ -16,9 +16,9 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.multicloud.images.plugins.module_utils.adapter import SECRET_OPTIONS
 from ansible_collections.multicloud.images.plugins.module_utils.aliyun import AliyunAdapter
 from ansible_collections.multicloud.images.plugins.module_utils.huawei import HuaweiAdapter
+from ansible_collections.multicloud.images.plugins.module_utils.settings import SECRET_OPTIONS
 from ansible_collections.multicloud.images.plugins.module_utils.tencent import TencentAdapter
 
 ADAPTERS = {"tencent": TencentAdapter, "aliyun": AliyunAdapter, "huawei": HuaweiAdapter}
