@@ -29,7 +29,7 @@ from .errors import (
     CloudError,
     ConfigurationError,
 )
-from .references import SCALING_CONFIGURATION, SERVER, Read, pages, reference
+from .references import SCALING_CONFIGURATION, SERVER, SHOWN, Read, pages, reference
 
 # The image statuses IMS documents (ListImagesRequest.status: queued, saving, deleted, killed, active); another one is
 # kept as the cloud gives it (lower-cased).
@@ -588,7 +588,7 @@ class HuaweiAdapter(ImageAdapter):
         members = [m.get("member_id") for m in body.get("members") or [] if m.get("member_id")]
         if not members:
             return None
-        shown = ", ".join(members[:5]) + (" and %d more" % (len(members) - 5) if len(members) > 5 else "")
+        shown = ", ".join(members[:SHOWN]) + (" and %d more" % (len(members) - SHOWN) if len(members) > SHOWN else "")
         return (
             SHARED,
             "members",

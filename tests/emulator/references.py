@@ -17,7 +17,7 @@ import re
 from urllib.parse import parse_qsl
 
 from .aliyun import AliyunApi
-from .api import ApiError, as_bool
+from .api import ApiError, as_bool, as_int
 from .huawei import GATEWAY, HuaweiApi
 from .seed import CLOUDS, DEFAULT_REGION, SeedError
 from .signing import AuthFailure, verify_tc3
@@ -168,15 +168,11 @@ def mine(state, call, kind):
 
 
 def integer(value, name, low, high, default, error):
-    if value is None or value == "":
-        return default
+    """An integer parameter within [low, high] (api.as_int), refused with ``error`` (the cloud's own error)."""
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise error("%s must be an integer" % name)
-    if not low <= number <= high:
-        raise error("%s must be between %d and %d" % (name, low, high))
-    return number
+        return as_int(value, name, default, low, high)
+    except ValueError as exc:
+        raise error(str(exc))
 
 
 def page(items, offset, limit):

@@ -21,6 +21,8 @@ import time
 import pytest
 from emulator.faults import ACTIONS
 
+from ansible_collections.multicloud.images.plugins.module_utils.errors import CATEGORIES  # every failure ends in one
+
 from .harness import (
     CLOUD_NAMES,
     WRONG_SECRETS,
@@ -34,22 +36,6 @@ from .harness import (
     start_playbook,
 )
 
-CATEGORIES = (
-    "not_found",
-    "malformed_id",
-    "in_use",
-    "shared",
-    "public",
-    "busy",
-    "invalid_state",
-    "throttled",
-    "auth_failed",
-    "forbidden",
-    "limit_exceeded",
-    "invalid_parameter",
-    "transient",
-    "unknown",
-)
 DELETE = {"tencent": "DeleteImages", "aliyun": "DeleteImage", "huawei": "DeleteImage"}
 DESCRIBE = {"tencent": "DescribeImages", "aliyun": "DescribeImages", "huawei": "ShowImage"}
 BASE_ARGS = {"state": "absent", "retries": 3, "timeout": 5, "wait": True, "wait_timeout": 60, "rate_limit": 100.0}
