@@ -80,6 +80,8 @@ ESS_VERSION = "2022-02-22"
 # DescribeLaunchTemplates / DescribeLaunchTemplateVersions: PageSize "maximum value: 50" (their API pages);
 # DescribeScalingConfigurations: "Maximum value: 50" (alibabacloud_ess20220222 models/_describe_scaling_configurations_request.py).
 REFERENCE_PAGE = 50
+# DescribeImages and DescribeTasks: PageSize at most 100 (_describe_images_request.py, _describe_tasks_request.py).
+LISTING_PAGE = 100
 # A template deleted between the listing and its versions read names nothing any more (docs/emulator.md, Assumptions).
 TEMPLATE_GONE = ("InvalidLaunchTemplate.NotFound",)
 
@@ -374,15 +376,13 @@ class AliyunAdapter(ImageAdapter):
 
     # -- reads -----------------------------------------------------------------------------
     def _describe_pages(self, **query):
-        images = []
-        page = 1
-        while True:
-            body = self._call("DescribeImages", dict(query, PageNumber=page, PageSize=100))
-            batch = ((body.get("Images") or {}).get("Image")) or []
-            images.extend(normalize(i) for i in batch)
-            if not batch or len(images) >= int(body.get("TotalCount") or 0) or page >= 1000:
-                return images
-            page += 1
+        listed = self._pages(
+            "DescribeImages",
+            query,
+            lambda body: ((body.get("Images") or {}).get("Image")) or [],
+            page_size=LISTING_PAGE,
+        )
+        return [normalize(i) for i in listed]
 
     def describe(self, ids):
         """The images among ``ids`` that exist. Without ImageOwnerAlias DescribeImages answers "system, self and
@@ -497,31 +497,19 @@ class AliyunAdapter(ImageAdapter):
 
     def _processing_tasks(self, query):
         action, dummy_what, batch = query
-        tasks = []
-        page = 1
-        while True:
-            body = self._call(
-                "DescribeTasks",
-                {
-                    "TaskAction": action,
-                    "TaskStatus": "Processing",
-                    "ResourceIds": list(batch),
-                    "PageNumber": page,
-                    "PageSize": 100,
-                },
-            )
-            found = ((body.get("TaskSet") or {}).get("Task")) or []
-            tasks.extend(found)
-            if not found or len(tasks) >= int(body.get("TotalCount") or 0) or page >= 100:
-                return tasks
-            page += 1
+        return self._pages(
+            "DescribeTasks",
+            {"TaskAction": action, "TaskStatus": "Processing", "ResourceIds": list(batch)},
+            lambda body: ((body.get("TaskSet") or {}).get("Task")) or [],
+            page_size=LISTING_PAGE,
+        )
 
     # -- references ----------------------------------------------------------------------------
-    def _pages(self, action, query, items_of, version=ECS_VERSION):
-        """Every item of a PageNumber/PageSize listing."""
+    def _pages(self, action, query, items_of, version=ECS_VERSION, page_size=REFERENCE_PAGE):
+        """Every item of a PageNumber/PageSize listing (references.pages)."""
 
         def fetch(dummy_seen, index):
-            body = self._call(action, dict(query, PageNumber=index + 1, PageSize=REFERENCE_PAGE), version=version)
+            body = self._call(action, dict(query, PageNumber=index + 1, PageSize=page_size), version=version)
             return items_of(body), body.get("TotalCount")
 
         return pages(fetch)

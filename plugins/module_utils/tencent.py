@@ -62,9 +62,9 @@ IMAGE_KEYS = {
     "platform": "Platform",
 }
 KINDS = {"PRIVATE_IMAGE": "private", "SHARED_IMAGE": "shared", "PUBLIC_IMAGE": "public"}  # Image.ImageType
-# DescribeLaunchTemplates, DescribeLaunchTemplateVersions (cvm) and DescribeLaunchConfigurations (as): "Limit ...
-# maximum 100" (their request models); a version range defaults to MinVersion 0, MaxVersion 30.
-REFERENCE_PAGE = 100
+# DescribeImages, DescribeLaunchTemplates, DescribeLaunchTemplateVersions (cvm) and DescribeLaunchConfigurations (as):
+# "Limit ... maximum 100" (their request models); a version range defaults to MinVersion 0, MaxVersion 30.
+PAGE_LIMIT = 100
 AS_VERSION = "2018-04-19"
 SERVICE_VERSIONS = {"as": AS_VERSION, "cbs": CBS_VERSION}
 # A template deleted between the listing and its versions read (cvm errorcodes.py): it names nothing any more.
@@ -288,15 +288,7 @@ class TencentAdapter(ImageAdapter):
         return dict((i["id"], i) for i in images if i["id"] in wanted)
 
     def _describe_pages(self, filters):
-        images = []
-        offset = 0
-        while True:
-            response = self._call("DescribeImages", {"Filters": filters, "Offset": offset, "Limit": 100})
-            page = response.get("ImageSet") or []
-            images.extend(normalize(i) for i in page)
-            offset += len(page)
-            if not page or offset >= int(response.get("TotalCount") or 0):
-                return images
+        return [normalize(i) for i in self._pages("DescribeImages", {"Filters": filters}, "ImageSet")]
 
     def find_by_names(self, names):
         return self._named([{"Name": "image-type", "Values": ["PRIVATE_IMAGE"]}], names)
@@ -336,10 +328,10 @@ class TencentAdapter(ImageAdapter):
 
     # -- references ----------------------------------------------------------------------------
     def _pages(self, action, params, key, service=None):
-        """Every item of an Offset/Limit listing."""
+        """Every item of an Offset/Limit listing (references.pages)."""
 
         def fetch(seen, dummy_index):
-            response = self._call(action, dict(params, Offset=seen, Limit=REFERENCE_PAGE), service=service)
+            response = self._call(action, dict(params, Offset=seen, Limit=PAGE_LIMIT), service=service)
             return response.get(key) or [], response.get("TotalCount")
 
         return pages(fetch)
